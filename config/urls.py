@@ -1,0 +1,44 @@
+"""Root URL configuration: pages, the admin, the versioned API and its OpenAPI schema."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views import defaults
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from grid.api import errors as api_errors
+
+urlpatterns = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("grid.api.urls")),
+    path("api/v1/", include("reports.api.urls")),
+    path("reports/", include("reports.urls")),
+    path("", include("grid.urls")),
+]
+
+
+def handler404(request, exception):
+    if request.path.startswith("/api/"):
+        return api_errors.not_found(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request):
+    if request.path.startswith("/api/"):
+        return api_errors.server_error(request)
+    return defaults.server_error(request)
+
+
+admin.site.site_header = _("Sentiment grid administration")
+admin.site.site_title = _("Sentiment grid")

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DispatchConfig(AppConfig):
+    """Routing, directives and coordination (later issues)."""
+
+    name = "dispatch"
+    verbose_name = _("Dispatch")
