@@ -1,0 +1,215 @@
+"""Serializers of the grid API: read-only views of the grid, the caller, and query filters.
+
+Filter serializers validate query parameters; a bad value answers 400 naming the parameter.
+The same classes describe the parameters in the OpenAPI schema, so docs and checks agree.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from grid.models import GridPoint, Level, Region, Unit, UnitKind, User
+
+# --- Errors and auth ------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape of the API (see grid.api.errors)."""
+
+    detail = serializers.CharField(help_text=_("A message for people."))
+    code = serializers.CharField(help_text=_("A stable code for programs."))
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=_("Messages per field or query parameter (validation errors only)."),
+    )
+
+
+class TokenObtainSerializer(serializers.Serializer):
+    """Credentials exchanged for an API token."""
+
+    username = serializers.CharField(label=_("Username"), max_length=150)
+    password = serializers.CharField(
+        label=_("Password"), max_length=128, style={"input_type": "password"}, write_only=True
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    """An API token: send it as ``Authorization: Token <token>``."""
+
+    token = serializers.CharField(help_text=_("Send as: Authorization: Token <token>"))
+
+
+# --- Nested references ----------------------------------------------------------------------
+
+
+class RegionRefSerializer(serializers.ModelSerializer):
+    """A region referenced from another object."""
+
+    class Meta:
+        model = Region
+        fields = ["id", "code", "name", "level"]
+
+
+class HomeNodeSerializer(serializers.ModelSerializer):
+    """A person's home node: the root of everything they can see."""
+
+    class Meta:
+        model = Region
+        fields = ["id", "code", "name", "level", "path"]
+
+
+class GridPointRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GridPoint
+        fields = ["id", "code", "name"]
+
+
+class PersonRefSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="get_full_name", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "name"]
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    """A handling unit."""
+
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    region = RegionRefSerializer(read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name", "kind", "kind_display", "region", "remit", "is_active"]
+        read_only_fields = fields
+
+
+# --- The caller -----------------------------------------------------------------------------
+
+
+class MeSerializer(serializers.ModelSerializer):
+    """The signed-in person: who they are, what they do and where their jurisdiction is."""
+
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    roles = serializers.SerializerMethodField(help_text=_("Role values; today one per person."))
+    home_node = HomeNodeSerializer(source="region", read_only=True, allow_null=True)
+    grid_point = GridPointRefSerializer(read_only=True, allow_null=True)
+    # The full unit (one schema component for units keeps the OpenAPI enums unambiguous).
+    unit = UnitSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "name",
+            "role",
+            "role_display",
+            "roles",
+            "home_node",
+            "grid_point",
+            "unit",
+            "is_staff",
+        ]
+        read_only_fields = fields
+
+    def get_roles(self, obj: User) -> list[str]:
+        return [obj.role] if obj.role else []
+
+
+# --- Grid objects ---------------------------------------------------------------------------
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    """A node of the grid. ``children_count`` and ``parent_code`` come from the queryset."""
+
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    parent_code = serializers.CharField(read_only=True, allow_null=True)
+    children_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Region
+        fields = [
+            "id",
+            "code",
+            "name",
+            "level",
+            "level_display",
+            "kind",
+            "kind_display",
+            "parent",
+            "parent_code",
+            "path",
+            "children_count",
+        ]
+        read_only_fields = fields
+
+
+class GridPointSerializer(serializers.ModelSerializer):
+    """A grid information point; ``member_count`` counts its active people."""
+
+    region = RegionRefSerializer(read_only=True)
+    head = PersonRefSerializer(read_only=True, allow_null=True)
+    member_count = serializers.IntegerField(read_only=True, help_text=_("Active members."))
+
+    class Meta:
+        model = GridPoint
+        fields = ["id", "code", "name", "region", "head", "member_count", "is_active"]
+        read_only_fields = fields
+
+
+# --- Query filters --------------------------------------------------------------------------
+
+
+def _q_field():
+    return serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text=_("Name contains, or code starts with, this text."),
+    )
+
+
+def _id_field(help_text):
+    return serializers.IntegerField(required=False, min_value=1, help_text=help_text)
+
+
+class RegionFilterSerializer(serializers.Serializer):
+    """Query parameters of the region list."""
+
+    level = serializers.ChoiceField(
+        choices=Level.choices, required=False, help_text=_("Only regions of this level.")
+    )
+    parent = _id_field(_("Only the children of the region with this id."))
+    parent_code = serializers.CharField(
+        required=False,
+        max_length=20,
+        help_text=_("Only the children of the region with this code."),
+    )
+    q = _q_field()
+
+
+class GridPointFilterSerializer(serializers.Serializer):
+    """Query parameters of the grid point list."""
+
+    region = _id_field(_("Only the grid point of the region with this id."))
+    region_code = serializers.CharField(
+        required=False,
+        max_length=20,
+        help_text=_("Only the grid point of the region with this code."),
+    )
+    within = _id_field(_("Only grid points inside the subtree of the region with this id."))
+    q = _q_field()
+
+
+class UnitFilterSerializer(serializers.Serializer):
+    """Query parameters of the unit list."""
+
+    kind = serializers.ChoiceField(
+        choices=UnitKind.choices, required=False, help_text=_("Only units of this kind.")
+    )
+    region = _id_field(_("Only units placed at the region with this id."))
+    within = _id_field(_("Only units inside the subtree of the region with this id."))
+    q = _q_field()

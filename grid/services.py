@@ -1,0 +1,76 @@
+"""Writes on the grid: moving regions and importing the grid from spreadsheets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import BigIntegerField, Case, CharField, F, Value, When
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from grid.models import PARENT_LEVEL, Level, Region, region_path
+from grid.scoping import EVERYTHING, Jurisdiction
+
+if TYPE_CHECKING:
+    from grid.importing import ImportResult, ImportSource
+
+
+@transaction.atomic
+def region_set_parent(*, region: Region, parent: Region | None) -> Region:
+    """Move ``region`` and its whole subtree under ``parent``.
+
+    Every ``path`` in the subtree (and the region's own ``parent``) is rewritten by one UPDATE,
+    so scoping of everything below the region follows the move at once.
+    """
+    expected = PARENT_LEVEL.get(Level(region.level))
+    if expected is None:
+        if parent is not None:
+            raise ValidationError(_("A city has no parent."))
+    elif parent is None or parent.level != expected:
+        raise ValidationError(
+            _("The parent of a %(level)s must be a %(parent)s.")
+            % {"level": Level(region.level).label, "parent": expected.label}
+        )
+    # Read both paths fresh: an earlier move may have changed them since they were loaded.
+    paths = dict(
+        Region.objects.filter(pk__in=[region.pk, parent.pk if parent else region.pk]).values_list(
+            "pk", "path"
+        )
+    )
+    old_path = paths[region.pk]
+    parent_path = paths[parent.pk] if parent is not None else ""
+    if parent_path.startswith(old_path):
+        raise ValidationError(_("A region cannot be moved below itself."))
+    new_path = region_path(parent_path, region.code)
+    parent_id = parent.pk if parent is not None else None
+    Region.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=CharField()),
+        parent=Case(
+            When(pk=region.pk, then=Value(parent_id)),
+            default=F("parent"),
+            output_field=BigIntegerField(),
+        ),
+    )
+    region.parent = parent
+    region.path = new_path
+    return region
+
+
+def grid_import(
+    *,
+    sources: Iterable[ImportSource],
+    dry_run: bool = False,
+    scope: Jurisdiction = EVERYTHING,
+) -> ImportResult:
+    """Import regions, grid points, units and people from CSV/XLSX files, all or nothing.
+
+    Every bad row is reported and nothing is written if there is any; re-importing the same
+    files writes nothing. ``scope`` limits what may be created or changed (a system admin's
+    city); the command line imports with no limit. See :mod:`grid.importing`.
+    """
+    from grid import importing  # importing uses region_set_parent from this module
+
+    return importing.run_import(sources=list(sources), dry_run=dry_run, scope=scope)

@@ -1,0 +1,1 @@
+"""Grid pages, one module per area. Views are thin: parse, call one selector or service, render."""

@@ -1,0 +1,112 @@
+"""The grid browser: walk down the tree of one's jurisdiction, see points, units and people.
+
+Anything outside the viewer's jurisdiction answers 404, exactly like something that does
+not exist. Every page costs the same number of queries whatever the size of the node.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from grid import selectors
+from grid.models import Level, Role
+
+CHILDREN_PER_PAGE = 25
+PEOPLE_PER_PAGE = 25
+# The htmx tree shows at most this many children of a node; the node page pages the rest.
+TREE_LIMIT = 60
+
+
+@login_required
+def browser_root(request: HttpRequest) -> HttpResponse:
+    """Start at the viewer's home node; operators start at the list of cities."""
+    user = request.user
+    if not user.is_superuser:
+        if user.region_id is None or not user.is_active:
+            return render(request, "grid/browser/root.html", {"cities": None})
+        return redirect("grid-region", code=user.region.code)
+    page = Paginator(selectors.region_children(user=user, region=None), CHILDREN_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    cities = selectors.region_children_with_counts(user=user, parent=None, children=page)
+    return render(request, "grid/browser/root.html", {"cities": cities, "page": page})
+
+
+@login_required
+def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One node: breadcrumb, children (paged, expandable), its grid point, units and people."""
+    user = request.user
+    region = selectors.region_visible(user=user, code=code)
+    if region is None:
+        raise Http404
+    children_page = Paginator(
+        selectors.region_children(user=user, region=region), CHILDREN_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    children = selectors.region_children_with_counts(
+        user=user, parent=region, children=children_page
+    )
+
+    q = request.GET.get("q", "").strip()[:60]
+    role = request.GET.get("role", "")
+    if role not in Role.values:
+        role = ""
+    people_page = Paginator(
+        selectors.people_in_subtree(user=user, region=region, q=q, role=role), PEOPLE_PER_PAGE
+    ).get_page(request.GET.get("people_page"))
+
+    point = selectors.grid_point_at(user=user, region=region)
+    context = {
+        "region": region,
+        "breadcrumb": selectors.region_breadcrumb(user=user, region=region),
+        "counts": selectors.region_counts(user=user, region=region),
+        "depth": region.depth,
+        "children": children,
+        "children_page": children_page,
+        "point": point,
+        "point_people": selectors.grid_point_people(user=user, point=point) if point else None,
+        "units": list(selectors.units_at(user=user, region=region)),
+        "people_page": people_page,
+        "q": q,
+        "role": role,
+        "roles": Role.choices,
+        "is_leaf": region.level == Level.VILLAGE,
+    }
+    return render(request, "grid/browser/region.html", context)
+
+
+@login_required
+def region_children_partial(request: HttpRequest, code: str) -> HttpResponse:
+    """The rows of a node's children, for the htmx tree (a fragment, not a page)."""
+    user = request.user
+    region = selectors.region_visible(user=user, code=code)
+    if region is None:
+        raise Http404
+    rows = list(selectors.region_children(user=user, region=region)[: TREE_LIMIT + 1])
+    more = len(rows) > TREE_LIMIT
+    children = selectors.region_children_with_counts(
+        user=user, parent=region, children=rows[:TREE_LIMIT]
+    )
+    return render(
+        request,
+        "grid/browser/_children.html",
+        {"region": region, "children": children, "more": more},
+    )
+
+
+@login_required
+def grid_point_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """A grid information point: where it sits, its head and its members."""
+    user = request.user
+    point = selectors.grid_point_visible(user=user, code=code)
+    if point is None:
+        raise Http404
+    context = {
+        "point": point,
+        "region": point.region,
+        "breadcrumb": selectors.region_breadcrumb(user=user, region=point.region),
+        "point_people": selectors.grid_point_people(user=user, point=point),
+    }
+    return render(request, "grid/browser/point.html", context)
