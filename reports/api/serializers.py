@@ -1,0 +1,398 @@
+"""Serializers of the report API: parse input, shape output; no business rules here.
+
+Input serializers only check types and required fields; the services own every rule (who may,
+which state, what is valid) and answer with the same errors the pages show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from grid.models import Role
+from reports.attachments import MAX_ATTACHMENTS
+from reports.models import Category, Grade, RejectKind, Report, SourcePlatform, Status
+from reports.selectors import clock_state
+from reports.services import MAX_SOURCE_URLS, TRANSITION_SERVICES
+
+CLOCK_STATES = ["ok", "amber", "red", "done"]
+
+# Roles that need to know who filed a case (besides the reporter themself and superusers).
+REPORTER_VISIBLE_TO = {Role.COUNTY_ADMIN, Role.DUTY_OFFICER, Role.SYS_ADMIN}
+
+
+def may_see_reporter(user, report: Report) -> bool:
+    """People who report are protected: only those who must contact them see who they are."""
+    return bool(
+        user.is_superuser or report.reporter_id == user.pk or user.role in REPORTER_VISIBLE_TO
+    )
+
+
+# --- small references ------------------------------------------------------------------------
+
+
+class CaseRegionSerializer(serializers.Serializer):
+    """The place a case concerns."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CaseUnitSerializer(serializers.Serializer):
+    """A unit handling a case."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CasePersonSerializer(serializers.Serializer):
+    """A person named on a case."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="get_full_name")
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+class ReportListSerializer(serializers.ModelSerializer):
+    """One row of a report list.
+
+    Context: ``now`` (for the disposal clock) and ``visible_case_numbers`` (id → case number
+    of the related cases the caller may see; others are shown as null).
+    """
+
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
+    suggested_grade_display = serializers.CharField(
+        source="get_suggested_grade_display", read_only=True
+    )
+    region = CaseRegionSerializer(read_only=True)
+    assigned_unit = CaseUnitSerializer(read_only=True, allow_null=True)
+    lead_unit = CaseUnitSerializer(read_only=True, allow_null=True)
+    clock = serializers.SerializerMethodField()
+    likely_duplicate_of = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "case_number",
+            "title",
+            "status",
+            "status_display",
+            "category",
+            "category_display",
+            "grade",
+            "grade_display",
+            "suggested_grade",
+            "suggested_grade_display",
+            "region",
+            "discovered_at",
+            "created_at",
+            "disposal_due_at",
+            "clock",
+            "assigned_unit",
+            "lead_unit",
+            "likely_duplicate_of",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=CLOCK_STATES))
+    def get_clock(self, obj: Report) -> str:
+        return clock_state(obj, now=self.context["now"])
+
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text="Case number."))
+    def get_likely_duplicate_of(self, obj: Report) -> str | None:
+        return self.context.get("visible_case_numbers", {}).get(obj.likely_duplicate_of_id)
+
+
+class AttachmentSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj) -> str:
+        url = reverse("reports_api:report-attachment", args=[obj.report_id, obj.number])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class TransitionChoiceSerializer(serializers.Serializer):
+    name = serializers.ChoiceField(choices=list(TRANSITION_SERVICES))
+    label = serializers.CharField()
+
+
+class EventSerializer(serializers.Serializer):
+    """One step of the case's history."""
+
+    transition = serializers.CharField()
+    transition_label = serializers.SerializerMethodField()
+    source = serializers.CharField()
+    target = serializers.CharField()
+    actor_name = serializers.SerializerMethodField(
+        help_text="Null where the actor is the reporter and the caller may not know who that is."
+    )
+    at = serializers.DateTimeField()
+    comment = serializers.CharField()
+    data = serializers.JSONField()
+
+    def get_transition_label(self, obj) -> str:
+        return str(TRANSITION_LABELS.get(obj.transition, obj.transition))
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_actor_name(self, obj) -> str | None:
+        if obj.actor_id == self.context["reporter_id"] and not self.context["show_reporter"]:
+            return None
+        return obj.actor.get_full_name()
+
+
+class AmendmentSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old_value = serializers.CharField()
+    new_value = serializers.CharField()
+    reason = serializers.CharField()
+    actor_name = serializers.CharField(source="actor.get_full_name")
+    at = serializers.DateTimeField()
+
+
+class ReportDetailSerializer(ReportListSerializer):
+    """The full case as the caller may see it.
+
+    Extra context: ``request``, ``show_reporter``, ``available_transitions`` (names),
+    ``history`` (events) and ``amendments``, prepared by the view from the selectors.
+    """
+
+    county = CaseRegionSerializer(read_only=True)
+    source_urls = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    reporter = serializers.SerializerMethodField(
+        help_text="Null for callers who may not know who filed the case."
+    )
+    reject_kind_display = serializers.CharField(source="get_reject_kind_display", read_only=True)
+    duplicate_of = serializers.SerializerMethodField()
+    available_transitions = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+    amendments = serializers.SerializerMethodField()
+
+    class Meta(ReportListSerializer.Meta):
+        fields = [
+            *ReportListSerializer.Meta.fields,
+            "body",
+            "source_platform",
+            "county",
+            "source_urls",
+            "attachments",
+            "reporter",
+            "reject_kind",
+            "reject_kind_display",
+            "duplicate_of",
+            "resolution",
+            "disposal_reported_at",
+            "closed_at",
+            "updated_at",
+            "available_transitions",
+            "history",
+            "amendments",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.URLField()))
+    def get_source_urls(self, obj: Report) -> list[str]:
+        return [s.url for s in sorted(obj.sources.all(), key=lambda s: s.pk)]
+
+    @extend_schema_field(CasePersonSerializer(allow_null=True))
+    def get_reporter(self, obj: Report) -> dict | None:
+        if not self.context["show_reporter"]:
+            return None
+        return CasePersonSerializer(obj.reporter).data
+
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text="Case number."))
+    def get_duplicate_of(self, obj: Report) -> str | None:
+        return self.context.get("visible_case_numbers", {}).get(obj.duplicate_of_id)
+
+    @extend_schema_field(TransitionChoiceSerializer(many=True))
+    def get_available_transitions(self, obj: Report) -> list[dict]:
+        return [
+            {"name": name, "label": str(TRANSITION_LABELS.get(name, name))}
+            for name in self.context["available_transitions"]
+        ]
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_history(self, obj: Report) -> list[dict]:
+        context = {**self.context, "reporter_id": obj.reporter_id}
+        return EventSerializer(self.context["history"], many=True, context=context).data
+
+    @extend_schema_field(AmendmentSerializer(many=True))
+    def get_amendments(self, obj: Report) -> list[dict]:
+        return AmendmentSerializer(self.context["amendments"], many=True).data
+
+
+# --- input: filing a report ------------------------------------------------------------------
+
+
+class ReportCreateSerializer(serializers.Serializer):
+    """A new report, as JSON or multipart (repeat ``source_urls`` and ``attachments``)."""
+
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField()
+    category = serializers.ChoiceField(choices=Category.choices)
+    source_platform = serializers.ChoiceField(choices=SourcePlatform.choices)
+    source_urls = serializers.ListField(
+        child=serializers.CharField(max_length=2000),
+        required=False,
+        default=list,
+        max_length=MAX_SOURCE_URLS,
+    )
+    discovered_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Defaults to now."
+    )
+    region = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Village or township concerned; defaults to the informant's own node.",
+    )
+    suggested_grade = serializers.ChoiceField(choices=Grade.choices, default=Grade.GENERAL)
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text=f"Up to {MAX_ATTACHMENTS} JPEG, PNG or WebP images or PDF documents.",
+    )
+    idempotency_key = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Same as the Idempotency-Key header; the header wins.",
+    )
+
+
+# --- input: one serializer per transition ----------------------------------------------------
+
+
+class TransitionPayloadSerializer(serializers.Serializer):
+    """What every transition may carry besides its own fields."""
+
+    expected_status = serializers.ChoiceField(
+        choices=Status.choices,
+        required=False,
+        help_text="The status the case had when you decided. If it has moved on since, "
+        "nothing is changed and the answer is 409.",
+    )
+
+
+class AcceptLocalSerializer(TransitionPayloadSerializer):
+    """accept_local: the county admin keeps the case and assigns it to a township or department."""
+
+    unit = serializers.IntegerField(help_text="A township or department unit of the county.")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(TransitionPayloadSerializer):
+    reason = serializers.CharField()
+
+
+class EscalateSerializer(ReasonSerializer):
+    """escalate: send the case to the city duty queue."""
+
+
+class ReturnForInfoSerializer(ReasonSerializer):
+    """return_for_info: ask the reporter for more information; the reason is shown to them."""
+
+
+class BounceSerializer(ReasonSerializer):
+    """bounce: the lead unit says the case is not theirs."""
+
+
+class ReopenSerializer(ReasonSerializer):
+    """reopen: the matter came back; the case returns to whoever handled it."""
+
+
+class ResubmitSerializer(TransitionPayloadSerializer):
+    """resubmit: the reporter adds the information that was asked for."""
+
+    supplement = serializers.CharField()
+
+
+class RejectSerializer(TransitionPayloadSerializer):
+    """reject: invalid, not accepted, or a duplicate merged into another case."""
+
+    kind = serializers.ChoiceField(choices=RejectKind.choices)
+    reason = serializers.CharField()
+    duplicate_of = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Case number of the original case (kind=duplicate).",
+    )
+
+
+class RouteSerializer(TransitionPayloadSerializer):
+    """route: the duty officer grades the case and sends it to its lead unit."""
+
+    grade = serializers.ChoiceField(choices=Grade.choices)
+    lead_unit = serializers.IntegerField(help_text="A unit whose area covers the case's place.")
+    instruction = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="A leader's instruction (批示)."
+    )
+
+
+class CloseSerializer(TransitionPayloadSerializer):
+    """close: record how the matter was handled and close the case."""
+
+    resolution = serializers.CharField()
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    """How the API exposes one transition: its payload and how it maps to the service."""
+
+    serializer: type[serializers.Serializer]
+    to_kwargs: Callable[[dict], dict]
+    label: object
+
+
+def _same(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k != "expected_status"}
+
+
+TRANSITIONS: dict[str, TransitionSpec] = {
+    "accept_local": TransitionSpec(
+        AcceptLocalSerializer,
+        lambda d: {"unit_id": d["unit"], "comment": d["comment"]},
+        _("Handle locally"),
+    ),
+    "escalate": TransitionSpec(EscalateSerializer, _same, _("Escalate to the city")),
+    "return_for_info": TransitionSpec(
+        ReturnForInfoSerializer, _same, _("Return for more information")
+    ),
+    "resubmit": TransitionSpec(ResubmitSerializer, _same, _("Resubmit")),
+    "reject": TransitionSpec(RejectSerializer, _same, _("Reject")),
+    "route": TransitionSpec(
+        RouteSerializer,
+        lambda d: {
+            "grade": d["grade"],
+            "lead_unit_id": d["lead_unit"],
+            "instruction": d["instruction"],
+        },
+        _("Route"),
+    ),
+    "bounce": TransitionSpec(BounceSerializer, _same, _("Not ours: send back")),
+    "close": TransitionSpec(CloseSerializer, _same, _("Close")),
+    "reopen": TransitionSpec(ReopenSerializer, _same, _("Reopen")),
+}
+
+TRANSITION_LABELS = {"submit": _("Submitted"), **{n: s.label for n, s in TRANSITIONS.items()}}

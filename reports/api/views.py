@@ -1,0 +1,403 @@
+"""Report API views: parse, call one service or selector, shape the answer.
+
+Service exceptions become API answers here (:func:`service_errors`): not in the caller's
+jurisdiction → 404, may not → 403, bad payload → 400, wrong state or changed meanwhile → 409.
+Reads of a case and attachment downloads are logged on ``reports.access``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import generics, status
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from grid.api.serializers import ErrorSerializer
+from grid.models import Region
+from reports.api.serializers import (
+    TRANSITIONS,
+    ReportCreateSerializer,
+    ReportDetailSerializer,
+    ReportListSerializer,
+    may_see_reporter,
+)
+from reports.models import Category, Grade, Report, ReportAttachment, Status
+from reports.selectors import (
+    SORTS,
+    QueueFilters,
+    report_available_transitions,
+    report_detail_for,
+    report_list_for,
+    report_timeline_for,
+)
+from reports.services import TRANSITION_SERVICES, report_submit
+
+access_log = logging.getLogger("reports.access")
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Invalid input; `errors` names each field."),
+    403: OpenApiResponse(ErrorSerializer, description="You may not do this."),
+    404: OpenApiResponse(ErrorSerializer, description="No such case in your jurisdiction."),
+    409: OpenApiResponse(
+        ErrorSerializer, description="Wrong state, or the case was changed meanwhile."
+    ),
+}
+TAGS = ["reports"]
+ATTACHMENT_TYPES = ["image/jpeg", "image/png", "image/webp", "application/pdf"]
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("This case was changed meanwhile. Reload it and try again.")
+    default_code = "conflict"
+
+
+def _django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): messages
+            for field, messages in exc.message_dict.items()
+        }
+    return {"non_field_errors": exc.messages}
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """Turn the exceptions services and selectors raise into API errors."""
+    try:
+        yield
+    except Report.DoesNotExist as exc:
+        raise NotFound(_("No such case in your jurisdiction.")) from exc
+    except ConcurrentTransition as exc:
+        raise Conflict(
+            _("Someone changed this case meanwhile. Reload it and try again."),
+            code="concurrent_transition",
+        ) from exc
+    except TransitionNotAllowed as exc:
+        raise Conflict(
+            str(exc) or _("The case cannot be changed that way now."),
+            code="transition_not_allowed",
+        ) from exc
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc) or None) from exc
+    except DjangoValidationError as exc:
+        raise ValidationError(_django_errors(exc)) from exc
+
+
+def _visible_case_numbers(user, ids: Iterable[int | None]) -> dict[int, str]:
+    """Case numbers of the given cases that ``user`` may see (one query, none if no ids)."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return dict(
+        Report.objects.visible_to(user).filter(pk__in=wanted).values_list("pk", "case_number")
+    )
+
+
+def _detail_data(request: Request, report: Report) -> dict:
+    user = request.user
+    context = {
+        "request": request,
+        "now": timezone.now(),
+        "show_reporter": may_see_reporter(user, report),
+        "available_transitions": report_available_transitions(user=user, report=report),
+        "history": list(report_timeline_for(user=user, report=report)),
+        "amendments": list(report.amendments.select_related("actor")),
+        "visible_case_numbers": _visible_case_numbers(
+            user, [report.likely_duplicate_of_id, report.duplicate_of_id]
+        ),
+    }
+    return ReportDetailSerializer(report, context=context).data
+
+
+# --- list and create -------------------------------------------------------------------------
+
+LIST_PARAMETERS = [
+    OpenApiParameter("status", str, many=True, enum=Status.values, description="Repeatable."),
+    OpenApiParameter("category", str, enum=Category.values),
+    OpenApiParameter("grade", str, enum=Grade.values, description="Grade, else suggested grade."),
+    OpenApiParameter("township", str, description="Region code whose subtree to show."),
+    OpenApiParameter("date_from", OpenApiTypes.DATE, description="Submitted on or after."),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, description="Submitted on or before."),
+    OpenApiParameter("overdue", bool, description="Only cases past their disposal deadline."),
+    OpenApiParameter("q", str, description="Words in title or body, or a case number."),
+    OpenApiParameter("sort", str, enum=list(SORTS)),
+]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=TAGS,
+        summary="Cases you may see",
+        parameters=LIST_PARAMETERS,
+        responses={200: ReportListSerializer(many=True), 400: ERRORS[400]},
+    ),
+    post=extend_schema(
+        tags=TAGS,
+        summary="File a report",
+        description="JSON, or multipart with repeated `attachments` and `source_urls`. "
+        "A retry (same idempotency key, or identical content within a minute) answers 200 "
+        "with the case filed first.",
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                location=OpenApiParameter.HEADER,
+                description="A client-chosen key (at most 64 characters) per report.",
+            )
+        ],
+        request={
+            "application/json": ReportCreateSerializer,
+            "multipart/form-data": ReportCreateSerializer,
+        },
+        responses={
+            201: OpenApiResponse(ReportDetailSerializer, description="Filed."),
+            200: OpenApiResponse(ReportDetailSerializer, description="A retry: the same case."),
+            400: ERRORS[400],
+            403: ERRORS[403],
+        },
+    ),
+)
+class ReportListCreateView(generics.ListCreateAPIView):
+    """Scoped, filtered, paginated list of cases; filing a new report."""
+
+    queryset = Report.objects.none()  # for the schema; get_queryset() scopes every request
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_serializer_class(self):
+        if self.request is not None and self.request.method == "POST":
+            return ReportCreateSerializer
+        return ReportListSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Report.objects.none()
+        with service_errors():
+            filters = QueueFilters.parse(self.request.query_params)
+        # Rows show no body or resolution: leave those long texts in the database.
+        return report_list_for(user=self.request.user, filters=filters).defer("body", "resolution")
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        context = {
+            **self.get_serializer_context(),
+            "now": timezone.now(),
+            "visible_case_numbers": _visible_case_numbers(
+                request.user, (r.likely_duplicate_of_id for r in page)
+            ),
+        }
+        rows = ReportListSerializer(page, many=True, context=context).data
+        access_log.info(
+            "case list user=%s cases=%s query=%s",
+            request.user.pk,
+            ",".join(str(r.pk) for r in page),
+            request.query_params.urlencode(),
+        )
+        return self.get_paginated_response(rows)
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = ReportCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        region = None
+        if data.get("region") is not None:
+            region = Region.objects.visible_to(request.user).filter(pk=data["region"]).first()
+            if region is None:
+                raise ValidationError(
+                    {"region": [_("Choose a village or township within your jurisdiction.")]}
+                )
+        with service_errors():
+            report, created = report_submit(
+                reporter=request.user,
+                title=data["title"],
+                body=data["body"],
+                category=data["category"],
+                source_platform=data["source_platform"],
+                source_urls=data["source_urls"],
+                region=region,
+                discovered_at=data.get("discovered_at"),
+                suggested_grade=data["suggested_grade"],
+                attachments=data["attachments"],
+                idempotency_key=request.headers.get("Idempotency-Key") or data["idempotency_key"],
+            )
+        report = report_detail_for(user=request.user, report_id=report.pk)
+        return Response(
+            _detail_data(request, report),
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+# --- one case --------------------------------------------------------------------------------
+
+
+class ReportDetailView(APIView):
+    """The full case, as the caller may see it."""
+
+    @extend_schema(
+        tags=TAGS,
+        summary="One case",
+        responses={200: ReportDetailSerializer, 404: ERRORS[404]},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        with service_errors():
+            report = report_detail_for(user=request.user, report_id=pk)
+        access_log.info("case read user=%s case=%s what=detail", request.user.pk, report.pk)
+        return Response(_detail_data(request, report))
+
+
+def _apply_transition(
+    *, user, report_id: int, name: str, kwargs: dict, expected_status: str | None
+) -> Report:
+    """Call the transition's service; with ``expected_status``, only if the case still has it.
+
+    The precondition is checked under the same row lock the service takes (the service's
+    transaction nests in this one), so of two people who decided on the same view of a case,
+    one wins and the other is told, even where the workflow would allow both steps in turn
+    (accept_local, then escalate from local handling).
+    """
+    service = TRANSITION_SERVICES[name]
+    if expected_status is None:
+        return service(report_id=report_id, by=user, **kwargs)
+    with transaction.atomic():
+        current = (
+            Report.objects.visible_to(user)
+            .select_for_update()
+            .filter(pk=report_id)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if current is None:
+            raise Report.DoesNotExist
+        if current != expected_status:
+            raise ConcurrentTransition(current)
+        return service(report_id=report_id, by=user, **kwargs)
+
+
+class ReportTransitionView(APIView):
+    """Apply one workflow transition (the subclass names it) to a case."""
+
+    parser_classes = [JSONParser]
+    transition_name = ""
+
+    def post(self, request: Request, pk: int) -> Response:
+        spec = TRANSITIONS[self.transition_name]
+        serializer = spec.serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            report = _apply_transition(
+                user=request.user,
+                report_id=pk,
+                name=self.transition_name,
+                kwargs=spec.to_kwargs(serializer.validated_data),
+                expected_status=serializer.validated_data.get("expected_status"),
+            )
+        # If the caller just handed the case on (a unit bouncing it) and no longer sees it,
+        # answer with the case as the transition left it.
+        with suppress(Report.DoesNotExist):
+            report = report_detail_for(user=request.user, report_id=pk)
+        return Response(_detail_data(request, report))
+
+
+def _transition_view(name: str) -> type[ReportTransitionView]:
+    spec = TRANSITIONS[name]
+    view = type(
+        f"Report{name.title().replace('_', '')}View",
+        (ReportTransitionView,),
+        {"transition_name": name, "__doc__": spec.serializer.__doc__},
+    )
+    return extend_schema_view(
+        post=extend_schema(
+            operation_id=f"reports_transition_{name}",
+            tags=TAGS,
+            summary=f"Transition: {name}",
+            description=spec.serializer.__doc__,
+            request=spec.serializer,
+            responses={200: ReportDetailSerializer, **ERRORS},
+        )
+    )(view)
+
+
+TRANSITION_VIEWS: dict[str, type[ReportTransitionView]] = {
+    name: _transition_view(name) for name in TRANSITIONS
+}
+
+
+@extend_schema(exclude=True)
+class UnknownTransitionView(APIView):
+    """Any other transition name: 404."""
+
+    def post(self, request: Request, pk: int, name: str) -> Response:
+        raise NotFound(_("No such action."))
+
+
+# --- attachments -----------------------------------------------------------------------------
+
+
+class FirstRendererNegotiation(BaseContentNegotiation):
+    """Ignore the client's Accept header: a download answers with the file or a JSON error."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class ReportAttachmentView(APIView):
+    """Download one attachment of a case the caller may see; never a public URL."""
+
+    content_negotiation_class = FirstRendererNegotiation
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Download an attachment",
+        responses={
+            **{(200, t): OpenApiTypes.BINARY for t in ATTACHMENT_TYPES},
+            404: ERRORS[404],
+        },
+    )
+    def get(self, request: Request, pk: int, number: int) -> FileResponse:
+        visible = Report.objects.visible_to(request.user).filter(pk=pk).values("pk")
+        attachment = (
+            ReportAttachment.objects.filter(report__in=visible, number=number)
+            .only("report_id", "number", "file", "original_name", "content_type")
+            .first()
+        )
+        if attachment is None:
+            raise NotFound(_("No such attachment."))
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError as exc:
+            raise NotFound(_("No such attachment.")) from exc
+        access_log.info("case read user=%s case=%s what=attachment:%s", request.user.pk, pk, number)
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response

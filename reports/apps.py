@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    """Reports filed by informants and their workflow (the next issue)."""
+
+    name = "reports"
+    verbose_name = _("Reports")

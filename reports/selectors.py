@@ -1,0 +1,181 @@
+"""Reads on reports: every one starts from ``Report.objects.visible_to(user)``.
+
+Pages and API views call these; they never build report querysets of their own, so the
+scoping rule and the query count (constant per page, pinned by tests) live in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grid.models import Region, Role, Unit, User
+from reports.models import Category, Grade, Report, ReportEvent, Status
+
+SORTS = {
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "discovered": ("-discovered_at", "-id"),
+    "due": ("disposal_due_at", "id"),
+}
+
+
+@dataclass
+class QueueFilters:
+    """Parsed, validated filters of a report list (the county queue, the API list)."""
+
+    status: list[str] = field(default_factory=list)
+    category: str = ""
+    grade: str = ""
+    township: str = ""  # region code of a township (or any node) whose subtree to show
+    date_from: date | None = None
+    date_to: date | None = None
+    overdue: bool = False
+    q: str = ""
+    sort: str = "newest"
+
+    @classmethod
+    def parse(cls, params) -> QueueFilters:
+        """Build from query parameters; raise ValidationError naming each bad parameter."""
+        errors: dict[str, list[str]] = {}
+        statuses = [s for s in params.getlist("status") if s] if hasattr(params, "getlist") else []
+        for s in statuses:
+            if s not in Status.values:
+                errors.setdefault("status", []).append(_("Unknown status: %(v)s") % {"v": s})
+        category = params.get("category", "") or ""
+        if category and category not in Category.values:
+            errors["category"] = [_("Unknown category.")]
+        grade = params.get("grade", "") or ""
+        if grade and grade not in Grade.values:
+            errors["grade"] = [_("Unknown grade.")]
+        sort = params.get("sort", "") or "newest"
+        if sort not in SORTS:
+            errors["sort"] = [_("Sort by one of: %(v)s") % {"v": ", ".join(SORTS)}]
+        dates = {}
+        for name in ("date_from", "date_to"):
+            raw = params.get(name, "") or ""
+            try:
+                dates[name] = date.fromisoformat(raw) if raw else None
+            except ValueError:
+                errors[name] = [_("Use a date like 2026-11-22.")]
+        overdue = str(params.get("overdue", "")).lower() in ("1", "true", "on", "yes")
+        if errors:
+            raise ValidationError(errors)
+        return cls(
+            status=statuses,
+            category=category,
+            grade=grade,
+            township=(params.get("township", "") or "").strip(),
+            date_from=dates.get("date_from"),
+            date_to=dates.get("date_to"),
+            overdue=overdue,
+            q=(params.get("q", "") or "").strip()[:100],
+            sort=sort,
+        )
+
+
+def _local_midnight(d: date) -> datetime:
+    return timezone.make_aware(datetime.combine(d, time.min))
+
+
+def report_list_for(*, user: User, filters: QueueFilters, now: datetime | None = None) -> QuerySet:
+    """Every report ``user`` may see, filtered and sorted, with what list rows show."""
+    now = now or timezone.now()
+    qs = Report.objects.visible_to(user)
+    if filters.status:
+        qs = qs.filter(status__in=filters.status)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.grade:
+        qs = qs.filter(Q(grade=filters.grade) | Q(grade="", suggested_grade=filters.grade))
+    if filters.township:
+        node = Region.objects.visible_to(user).filter(code=filters.township).first()
+        qs = qs.filter(region_path__startswith=node.path) if node else qs.none()
+    if filters.date_from:
+        qs = qs.filter(created_at__gte=_local_midnight(filters.date_from))
+    if filters.date_to:
+        qs = qs.filter(created_at__lt=_local_midnight(filters.date_to + timedelta(days=1)))
+    if filters.overdue:
+        qs = qs.filter(disposal_reported_at__isnull=True, disposal_due_at__lt=now)
+    if filters.q:
+        qs = qs.filter(
+            Q(title__icontains=filters.q) | Q(body__icontains=filters.q) | Q(case_number=filters.q)
+        )
+    return qs.select_related("region", "assigned_unit", "lead_unit").order_by(*SORTS[filters.sort])
+
+
+def report_queue_for(*, user: User, filters: QueueFilters, now: datetime | None = None) -> QuerySet:
+    """The county queue: submitted cases of the admin's county and cases they put in local handling.
+
+    With no status filter it shows the working set (submitted, returned, local handling); the
+    county admin may widen it with ``status``.
+    """
+    qs = report_list_for(user=user, filters=filters, now=now)
+    if user.role == Role.COUNTY_ADMIN:
+        qs = qs.filter(county_id=user.region_id)
+    if not filters.status:
+        qs = qs.filter(status__in=[Status.SUBMITTED, Status.RETURNED, Status.LOCAL_HANDLING])
+    return qs
+
+
+def report_detail_for(*, user: User, report_id: int) -> Report:
+    """One case, if ``user`` may see it (else Report.DoesNotExist → 404)."""
+    return (
+        Report.objects.visible_to(user)
+        .select_related(
+            "region",
+            "county",
+            "reporter",
+            "assigned_unit",
+            "lead_unit",
+            "duplicate_of",
+            "likely_duplicate_of",
+        )
+        .prefetch_related("sources", "attachments")
+        .get(pk=report_id)
+    )
+
+
+def report_timeline_for(*, user: User, report: Report) -> QuerySet:
+    """The case's history; reporters do not see internal steps."""
+    qs = ReportEvent.objects.filter(report=report).select_related("actor").order_by("at", "id")
+    if report.reporter_id == user.pk and user.role not in (Role.COUNTY_ADMIN, Role.DUTY_OFFICER):
+        qs = qs.filter(internal=False)
+    return qs
+
+
+def report_available_transitions(*, user: User, report: Report) -> list[str]:
+    """Names of the transitions ``user`` may apply now: what forms and the API offer."""
+    return [t.name for t in report.get_available_user_status_transitions(user)]
+
+
+def report_assignable_units(*, report: Report) -> QuerySet:
+    """Units a county admin may assign the case to: townships and departments of its county."""
+    return (
+        Unit.objects.filter(region__path__startswith=report.county.path, is_active=True)
+        .filter(kind__in=["township", "department"])
+        .order_by("kind", "name")
+    )
+
+
+def report_routable_units(*, report: Report) -> QuerySet:
+    """Units a duty officer may route to: any unit whose area covers the case's place."""
+    ancestors = report.region_path.rstrip("/").split("/")
+    return Unit.objects.filter(region__code__in=ancestors, is_active=True).order_by("kind", "name")
+
+
+def clock_state(report: Report, *, now: datetime) -> str:
+    """``ok``, ``amber`` (last quarter of the disposal window) or ``red`` (overdue)."""
+    if report.disposal_reported_at is not None:
+        return "done"
+    if now >= report.disposal_due_at:
+        return "red"
+    window = report.disposal_due_at - report.discovered_at
+    if now >= report.disposal_due_at - window / 4:
+        return "amber"
+    return "ok"

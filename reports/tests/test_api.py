@@ -1,0 +1,845 @@
+"""The report API: filing, lists, the case, every transition and attachment downloads."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django_fsm import ConcurrentTransition
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from grid.models import Role, Unit, UnitKind, User
+from grid.tests.factories import UserFactory
+from reports import services
+from reports.api.serializers import TRANSITIONS
+from reports.models import Report, ReportEvent, Status
+from reports.tests.factories import submit
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n"
+LIST_URL = reverse("reports_api:report-list")
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Factories set a password on every person; hash it cheaply here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def api(user: User | None = None) -> APIClient:
+    """A client that authenticates with ``user``'s API token, as a real client would."""
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def detail_url(report: Report) -> str:
+    return reverse("reports_api:report-detail", args=[report.pk])
+
+
+def transition_url(report: Report, name: str) -> str:
+    return reverse("reports_api:report-transition", args=[report.pk, name])
+
+
+@dataclass
+class Cast:
+    """The people a case meets on its way, all in county 0 unless named otherwise."""
+
+    reporter: User
+    admin: User
+    other_admin: User  # county 1
+    duty: User
+    liaison: User  # of the lead unit
+    township_unit: Unit
+    lead_unit: Unit
+
+
+@pytest.fixture
+def cast(city) -> Cast:
+    county = city.counties[0]
+    lead_unit = next(u for u in city.units if u.region == county)
+    township_unit = next(
+        u for u in city.units if u.kind == UnitKind.TOWNSHIP and u.region.is_within(county)
+    )
+    return Cast(
+        reporter=city.informant(0),
+        admin=city.county_admin(0),
+        other_admin=city.county_admin(1),
+        duty=city.city_user(Role.DUTY_OFFICER),
+        liaison=UserFactory(role=Role.UNIT_LIAISON, region=county, unit=lead_unit),
+        township_unit=township_unit,
+        lead_unit=lead_unit,
+    )
+
+
+def case_in(cast: Cast, state: str) -> Report:
+    """A case of ``cast.reporter`` brought to ``state`` through the real services."""
+    report = submit(cast.reporter)
+    pk = report.pk
+    if state == Status.RETURNED:
+        services.report_return_for_info(report_id=pk, by=cast.admin, reason="请补充截图")
+    elif state == Status.LOCAL_HANDLING:
+        services.report_accept_local(report_id=pk, by=cast.admin, unit_id=cast.township_unit.pk)
+    elif state in (Status.ESCALATED, Status.ROUTED, Status.CLOSED):
+        services.report_escalate(report_id=pk, by=cast.admin, reason="需市级协调")
+        if state in (Status.ROUTED, Status.CLOSED):
+            services.report_route(
+                report_id=pk, by=cast.duty, grade="important", lead_unit_id=cast.lead_unit.pk
+            )
+        if state == Status.CLOSED:
+            services.report_close(report_id=pk, by=cast.liaison, resolution="已核实并回复")
+    report.refresh_from_db()
+    assert report.status == state
+    return report
+
+
+# --- filing ----------------------------------------------------------------------------------
+
+
+def test_informant_files_a_report_as_json(cast):
+    response = api(cast.reporter).post(
+        LIST_URL,
+        {
+            "title": "网传某村道路塌陷",
+            "body": "微信群内有人称村道塌陷，需要核实。",
+            "category": "negative",
+            "source_platform": "wechat_group",
+            "source_urls": ["https://example.com/a", "https://example.com/b"],
+            "discovered_at": "2026-11-22T09:30:00+08:00",
+            "suggested_grade": "important",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert re.fullmatch(r"YZ-\d{8}-\d{4}", body["case_number"])
+    assert body["status"] == "submitted"
+    assert body["region"]["id"] == cast.reporter.region_id
+    assert body["reporter"] == {"id": cast.reporter.pk, "name": cast.reporter.name}
+    assert body["source_urls"] == ["https://example.com/a", "https://example.com/b"]
+    assert body["suggested_grade"] == "important"
+    assert [e["transition"] for e in body["history"]] == ["submit"]
+    assert Report.objects.get(pk=body["id"]).reporter == cast.reporter
+
+
+def test_informant_files_with_attachments_as_multipart(cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    response = api(cast.reporter).post(
+        LIST_URL,
+        {
+            "title": "截图举报",
+            "body": "见附件截图。",
+            "category": "rumour",
+            "source_platform": "weibo",
+            "source_urls": ["https://weibo.com/1", "https://weibo.com/2"],
+            "region": cast.reporter.region_id,
+            "attachments": [
+                SimpleUploadedFile("shot.png", PNG, content_type="image/png"),
+                SimpleUploadedFile("notice.pdf", PDF, content_type="application/pdf"),
+            ],
+        },
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["source_urls"] == ["https://weibo.com/1", "https://weibo.com/2"]
+    assert [(a["number"], a["name"], a["content_type"]) for a in body["attachments"]] == [
+        (1, "shot.png", "image/png"),
+        (2, "notice.pdf", "application/pdf"),
+    ]
+    assert body["attachments"][0]["size"] == len(PNG)
+    assert body["attachments"][0]["url"].endswith(f"/api/v1/reports/{body['id']}/attachments/1/")
+
+
+def test_attachments_are_checked_by_content(cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    response = api(cast.reporter).post(
+        LIST_URL,
+        {
+            "title": "假图片",
+            "body": "x",
+            "category": "other",
+            "source_platform": "other",
+            "attachments": [
+                SimpleUploadedFile("evil.png", b"MZ\x90\x00", content_type="image/png")
+            ],
+        },
+        format="multipart",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert "evil.png" in body["errors"]["attachments"][0]
+    assert not Report.objects.exists()
+
+
+def test_at_most_nine_attachments(cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    files = [SimpleUploadedFile(f"{i}.png", PNG, content_type="image/png") for i in range(10)]
+    response = api(cast.reporter).post(
+        LIST_URL,
+        {
+            "title": "十张图",
+            "body": "x",
+            "category": "other",
+            "source_platform": "other",
+            "attachments": files,
+        },
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"attachments"}
+
+
+def test_bad_fields_answer_400_naming_each_field(cast):
+    response = api(cast.reporter).post(
+        LIST_URL,
+        {"title": "", "category": "nope", "source_platform": "weibo", "source_urls": ["ftp://x"]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"title", "body", "category"}
+    response = api(cast.reporter).post(
+        LIST_URL,
+        {"title": "t", "body": "b", "category": "other", "source_platform": "x2"},
+        format="json",
+    )
+    assert set(response.json()["errors"]) == {"source_platform"}
+
+
+def test_service_rules_answer_400_too(cast, city):
+    response = api(cast.reporter).post(
+        LIST_URL,
+        {
+            "title": "t",
+            "body": "b",
+            "category": "other",
+            "source_platform": "other",
+            "source_urls": ["ftp://example.com/x"],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"source_urls"}
+
+
+def test_region_outside_the_informants_area_is_refused(cast, city):
+    for region in (city.villages[-1], city.counties[0]):
+        response = api(cast.reporter).post(
+            LIST_URL,
+            {
+                "title": "t",
+                "body": "b",
+                "category": "other",
+                "source_platform": "other",
+                "region": region.pk,
+            },
+            format="json",
+        )
+        assert response.status_code == 400
+        assert set(response.json()["errors"]) == {"region"}
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_same_case(cast):
+    client = api(cast.reporter)
+    payload = {"title": "重试", "body": "网络不好", "category": "other", "source_platform": "other"}
+    first = client.post(LIST_URL, payload, format="json", HTTP_IDEMPOTENCY_KEY="k-42")
+    # The app changed nothing but the network dropped the answer: the same key comes again.
+    second = client.post(
+        LIST_URL, {**payload, "title": "重试 "}, format="json", HTTP_IDEMPOTENCY_KEY="k-42"
+    )
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["id"] == second.json()["id"]
+    assert first.json()["case_number"] == second.json()["case_number"]
+    assert Report.objects.count() == 1
+
+
+def test_the_idempotency_key_may_come_in_the_body(cast):
+    client = api(cast.reporter)
+    payload = {
+        "title": "重试",
+        "body": "b",
+        "category": "other",
+        "source_platform": "other",
+        "idempotency_key": "body-key",
+    }
+    first = client.post(LIST_URL, payload, format="json")
+    second = client.post(LIST_URL, {**payload, "body": "b2"}, format="json")
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert Report.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ["admin", "duty", "liaison"])
+def test_people_who_do_not_file_get_403(cast, role):
+    response = api(getattr(cast, role)).post(
+        LIST_URL,
+        {"title": "t", "body": "b", "category": "other", "source_platform": "other"},
+        format="json",
+    )
+    assert response.status_code == 403
+    assert set(response.json()) == {"detail", "code"}
+    assert not Report.objects.exists()
+
+
+def test_anonymous_callers_get_nothing(cast):
+    case_in(cast, Status.SUBMITTED)
+    assert api().get(LIST_URL).status_code in (401, 403)
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+
+def _ids(response) -> set[int]:
+    assert response.status_code == 200, response.json()
+    return {row["id"] for row in response.json()["results"]}
+
+
+def test_list_is_scoped_to_who_asks(cast, city, caplog):
+    mine = case_in(cast, Status.SUBMITTED)
+    neighbour = submit(city.informant(1))
+    far = submit(city.informant(len(city.grid_points) - 1))  # county 1
+    with caplog.at_level(logging.INFO, logger="reports.access"):
+        assert _ids(api(cast.reporter).get(LIST_URL)) == {mine.pk}
+    assert f"case list user={cast.reporter.pk} cases={mine.pk}" in caplog.text
+    assert _ids(api(cast.admin).get(LIST_URL)) == {mine.pk, neighbour.pk}
+    assert _ids(api(cast.other_admin).get(LIST_URL)) == {far.pk}
+    assert _ids(api(cast.duty).get(LIST_URL)) == {mine.pk, neighbour.pk, far.pk}
+    assert _ids(api(cast.liaison).get(LIST_URL)) == set()
+
+
+def test_list_filters_like_the_county_queue(cast, city):
+    submitted = case_in(cast, Status.SUBMITTED)
+    escalated = case_in(cast, Status.ESCALATED)
+    local = case_in(cast, Status.LOCAL_HANDLING)
+    client = api(cast.admin)
+    assert _ids(client.get(LIST_URL, {"status": ["submitted", "escalated"]})) == {
+        submitted.pk,
+        escalated.pk,
+    }
+    assert _ids(client.get(LIST_URL, {"q": local.case_number})) == {local.pk}
+    assert _ids(client.get(LIST_URL, {"township": city.townships[0].code})) == {
+        submitted.pk,
+        escalated.pk,
+        local.pk,
+    }
+    assert _ids(client.get(LIST_URL, {"township": city.townships[1].code})) == set()
+    rows = client.get(LIST_URL, {"sort": "oldest"}).json()["results"]
+    assert [r["id"] for r in rows] == [submitted.pk, escalated.pk, local.pk]
+
+
+def test_bad_filters_answer_400_naming_the_parameter(cast):
+    response = api(cast.admin).get(LIST_URL, {"status": "bogus", "date_from": "yesterday"})
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"status", "date_from"}
+
+
+def test_list_row_shape(cast):
+    local = case_in(cast, Status.LOCAL_HANDLING)
+    routed = case_in(cast, Status.ROUTED)
+    rows = {r["id"]: r for r in api(cast.admin).get(LIST_URL).json()["results"]}
+    row = rows[local.pk]
+    assert set(row) == {
+        "id",
+        "case_number",
+        "title",
+        "status",
+        "status_display",
+        "category",
+        "category_display",
+        "grade",
+        "grade_display",
+        "suggested_grade",
+        "suggested_grade_display",
+        "region",
+        "discovered_at",
+        "created_at",
+        "disposal_due_at",
+        "clock",
+        "assigned_unit",
+        "lead_unit",
+        "likely_duplicate_of",
+    }
+    assert row["status"] == "local_handling"
+    assert row["assigned_unit"] == {"id": cast.township_unit.pk, "name": cast.township_unit.name}
+    assert row["lead_unit"] is None
+    assert row["region"] == {
+        "id": local.region_id,
+        "code": local.region.code,
+        "name": local.region.name,
+    }
+    assert row["clock"] == "done"  # disposal reported by accepting it
+    assert rows[routed.pk]["lead_unit"]["id"] == cast.lead_unit.pk
+    assert rows[routed.pk]["grade"] == "important"
+
+
+def test_likely_duplicate_is_named_only_to_those_who_may_see_it(cast, city):
+    original = submit(city.informant(1), source_urls=["https://weibo.com/status/7"])
+    again = submit(cast.reporter, source_urls=["https://weibo.com/status/7"])
+    assert again.likely_duplicate_of == original
+    admin_row = api(cast.admin).get(LIST_URL, {"q": again.case_number}).json()["results"][0]
+    assert admin_row["likely_duplicate_of"] == original.case_number
+    (reporter_row,) = api(cast.reporter).get(LIST_URL).json()["results"]
+    assert reporter_row["likely_duplicate_of"] is None
+    assert api(cast.reporter).get(detail_url(again)).json()["likely_duplicate_of"] is None
+
+
+def test_list_query_count_is_constant_whatever_the_page_size(
+    cast, city, django_assert_max_num_queries
+):
+    other = city.informant(1)
+    for i in range(4):
+        case_in(cast, Status.LOCAL_HANDLING)
+        case_in(cast, Status.ROUTED)
+        submit(other, source_urls=[f"https://example.com/same/{i}"])
+        submit(cast.reporter, source_urls=[f"https://example.com/same/{i}"])  # likely duplicate
+    client = api(cast.duty)
+    counts = {}
+    for size in (5, 100):
+        with django_assert_max_num_queries(10) as captured:
+            response = client.get(LIST_URL, {"page_size": size, "status": Status.values})
+        assert response.status_code == 200
+        assert len(response.json()["results"]) == min(size, 16)
+        assert response.json()["count"] == 16
+        counts[size] = len(captured.captured_queries)
+    assert counts[5] == counts[100]
+
+
+# --- one case --------------------------------------------------------------------------------
+
+
+def test_case_detail_for_the_county_admin(cast, caplog):
+    report = case_in(cast, Status.SUBMITTED)
+    with caplog.at_level(logging.INFO, logger="reports.access"):
+        response = api(cast.admin).get(detail_url(report))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["case_number"] == report.case_number
+    assert body["body"] == report.body
+    assert body["source_urls"] == [s.url for s in report.sources.all()]
+    assert body["reporter"] == {"id": cast.reporter.pk, "name": cast.reporter.name}
+    assert {t["name"] for t in body["available_transitions"]} == {
+        "accept_local",
+        "escalate",
+        "return_for_info",
+        "reject",
+    }
+    assert all(t["label"] for t in body["available_transitions"])
+    (event,) = body["history"]
+    assert event["transition"] == "submit"
+    assert event["actor_name"] == cast.reporter.name
+    assert body["amendments"] == []
+    assert f"user={cast.admin.pk} case={report.pk} what=detail" in caplog.text
+
+
+def test_case_detail_hides_the_reporter_from_unit_liaisons(cast):
+    report = case_in(cast, Status.ROUTED)
+    body = api(cast.liaison).get(detail_url(report)).json()
+    assert body["reporter"] is None
+    assert body["history"][0]["transition"] == "submit"
+    assert body["history"][0]["actor_name"] is None
+    assert {t["name"] for t in body["available_transitions"]} == {"bounce", "close"}
+    assert cast.reporter.name not in str(body)
+
+
+def test_reporter_sees_their_case_without_internal_steps(cast):
+    report = case_in(cast, Status.ROUTED)
+    body = api(cast.reporter).get(detail_url(report)).json()
+    assert body["reporter"]["id"] == cast.reporter.pk
+    assert [e["transition"] for e in body["history"]] == ["submit", "escalate"]
+    assert body["available_transitions"] == []
+
+
+def test_case_outside_jurisdiction_is_404(cast, city):
+    report = case_in(cast, Status.SUBMITTED)
+    for user in (cast.other_admin, city.informant(0), cast.liaison):
+        response = api(user).get(detail_url(report))
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
+    assert api(cast.admin).get(reverse("reports_api:report-detail", args=[999999])).status_code == (
+        404
+    )
+
+
+def test_case_detail_query_count(cast, django_assert_max_num_queries):
+    report = case_in(cast, Status.CLOSED)
+    client = api(cast.duty)
+    with django_assert_max_num_queries(10):
+        assert client.get(detail_url(report)).status_code == 200
+
+
+def test_amendments_are_shown(cast):
+    report = case_in(cast, Status.SUBMITTED)
+    services.report_amend_category(
+        report_id=report.pk, by=cast.admin, category="rumour", reason="实为谣言"
+    )
+    body = api(cast.admin).get(detail_url(report)).json()
+    assert body["category"] == "rumour"
+    (amendment,) = body["amendments"]
+    assert (amendment["field"], amendment["old_value"], amendment["new_value"]) == (
+        "category",
+        "negative",
+        "rumour",
+    )
+    assert amendment["actor_name"] == cast.admin.name
+
+
+# --- transitions -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One transition: where it applies, who may, a valid payload, and how it is refused."""
+
+    state: str
+    actor: str
+    payload: dict
+    target: str
+    forbidden: str  # sees the case in the right state but may not do this
+    wrong_state: str
+    required: frozenset
+
+
+MATRIX = {
+    "accept_local": Row(
+        Status.SUBMITTED,
+        "admin",
+        {"unit": "township_unit", "comment": "请核实"},
+        Status.LOCAL_HANDLING,
+        "reporter",
+        Status.ESCALATED,
+        frozenset({"unit"}),
+    ),
+    "escalate": Row(
+        Status.SUBMITTED,
+        "admin",
+        {"reason": "跨县事项"},
+        Status.ESCALATED,
+        "reporter",
+        Status.ESCALATED,
+        frozenset({"reason"}),
+    ),
+    "return_for_info": Row(
+        Status.SUBMITTED,
+        "admin",
+        {"reason": "请补充截图"},
+        Status.RETURNED,
+        "duty",
+        Status.ESCALATED,
+        frozenset({"reason"}),
+    ),
+    "resubmit": Row(
+        Status.RETURNED,
+        "reporter",
+        {"supplement": "已补充链接"},
+        Status.SUBMITTED,
+        "admin",
+        Status.SUBMITTED,
+        frozenset({"supplement"}),
+    ),
+    "reject": Row(
+        Status.SUBMITTED,
+        "admin",
+        {"kind": "invalid", "reason": "内容不实"},
+        Status.REJECTED,
+        "reporter",
+        Status.LOCAL_HANDLING,
+        frozenset({"kind", "reason"}),
+    ),
+    "route": Row(
+        Status.ESCALATED,
+        "duty",
+        {"grade": "important", "lead_unit": "lead_unit", "instruction": "请速办"},
+        Status.ROUTED,
+        "admin",
+        Status.SUBMITTED,
+        frozenset({"grade", "lead_unit"}),
+    ),
+    "bounce": Row(
+        Status.ROUTED,
+        "liaison",
+        {"reason": "非本单位职责"},
+        Status.ESCALATED,
+        "duty",
+        Status.CLOSED,
+        frozenset({"reason"}),
+    ),
+    "close": Row(
+        Status.ROUTED,
+        "liaison",
+        {"resolution": "已核实并回复"},
+        Status.CLOSED,
+        "admin",
+        Status.CLOSED,
+        frozenset({"resolution"}),
+    ),
+    "reopen": Row(
+        Status.CLOSED,
+        "duty",
+        {"reason": "再次发酵"},
+        Status.ROUTED,
+        "admin",
+        Status.ROUTED,
+        frozenset({"reason"}),
+    ),
+}
+NAMES = sorted(MATRIX)
+
+
+def _payload(cast: Cast, row: Row) -> dict:
+    """The row's payload with unit placeholders replaced by the cast's unit ids."""
+    return {
+        k: getattr(cast, v).pk if k in ("unit", "lead_unit") else v for k, v in row.payload.items()
+    }
+
+
+def test_matrix_covers_every_transition_the_api_offers():
+    assert set(MATRIX) == set(TRANSITIONS) == set(services.TRANSITION_SERVICES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_allowed_role_applies_the_transition(cast, name):
+    row = MATRIX[name]
+    report = case_in(cast, row.state)
+    events_before = ReportEvent.objects.filter(report=report).count()
+    response = api(getattr(cast, row.actor)).post(
+        transition_url(report, name), _payload(cast, row), format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == row.target
+    assert response.json()["history"][-1]["transition"] == name
+    report.refresh_from_db()
+    assert report.status == row.target
+    assert ReportEvent.objects.filter(report=report).count() == events_before + 1
+    event = ReportEvent.objects.filter(report=report).last()
+    assert (event.transition, event.source, event.target) == (name, row.state, row.target)
+    assert event.actor == getattr(cast, row.actor)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_role_that_may_not_gets_403(cast, name):
+    row = MATRIX[name]
+    report = case_in(cast, row.state)
+    user = getattr(cast, row.forbidden)
+    assert api(user).get(detail_url(report)).status_code == 200  # the case is visible to them
+    response = api(user).post(transition_url(report, name), _payload(cast, row), format="json")
+    assert response.status_code == 403, response.json()
+    assert response.json()["code"] == "permission_denied"
+    report.refresh_from_db()
+    assert report.status == row.state
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_wrong_state_gets_409(cast, name):
+    row = MATRIX[name]
+    report = case_in(cast, row.wrong_state)
+    response = api(getattr(cast, row.actor)).post(
+        transition_url(report, name), _payload(cast, row), format="json"
+    )
+    assert response.status_code == 409, response.json()
+    body = response.json()
+    assert body["code"] == "transition_not_allowed"
+    assert body["detail"]
+    report.refresh_from_db()
+    assert report.status == row.wrong_state
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_missing_payload_gets_400_naming_the_fields(cast, name):
+    row = MATRIX[name]
+    report = case_in(cast, row.state)
+    response = api(getattr(cast, row.actor)).post(transition_url(report, name), {}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert set(response.json()["errors"]) == row.required
+    report.refresh_from_db()
+    assert report.status == row.state
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_other_countys_admin_gets_404(cast, name):
+    row = MATRIX[name]
+    report = case_in(cast, row.state)
+    response = api(cast.other_admin).post(
+        transition_url(report, name), _payload(cast, row), format="json"
+    )
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_unknown_transition_is_404(cast):
+    report = case_in(cast, Status.SUBMITTED)
+    response = api(cast.admin).post(transition_url(report, "delete"), {}, format="json")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_payload_rules_of_the_service_answer_400(cast, city):
+    report = case_in(cast, Status.SUBMITTED)
+    other_county_unit = next(u for u in city.units if u.region.is_within(city.counties[1]))
+    response = api(cast.admin).post(
+        transition_url(report, "accept_local"), {"unit": other_county_unit.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"unit"}
+    response = api(cast.admin).post(
+        transition_url(report, "reject"),
+        {"kind": "duplicate", "reason": "重复", "duplicate_of": "YZ-19990101-0001"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"duplicate_of"}
+
+
+def test_reject_as_duplicate_names_the_original(cast):
+    original = case_in(cast, Status.SUBMITTED)
+    report = case_in(cast, Status.SUBMITTED)
+    response = api(cast.admin).post(
+        transition_url(report, "reject"),
+        {"kind": "duplicate", "reason": "重复", "duplicate_of": original.case_number},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["duplicate_of"] == original.case_number
+    assert response.json()["reject_kind"] == "duplicate"
+
+
+def test_unit_that_bounces_a_case_gets_it_back_once_more(cast):
+    report = case_in(cast, Status.ROUTED)
+    response = api(cast.liaison).post(
+        transition_url(report, "bounce"), {"reason": "非本单位职责"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "escalated"
+    assert response.json()["available_transitions"] == []
+    # ...and from then on the case is not theirs to see.
+    assert api(cast.liaison).get(detail_url(report)).status_code == 404
+
+
+def test_a_change_made_meanwhile_gets_409(cast, monkeypatch):
+    report = case_in(cast, Status.SUBMITTED)
+
+    def changed_meanwhile(**kwargs):
+        raise ConcurrentTransition("state changed")
+
+    monkeypatch.setitem(services.TRANSITION_SERVICES, "escalate", changed_meanwhile)
+    response = api(cast.admin).post(
+        transition_url(report, "escalate"), {"reason": "x"}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "concurrent_transition"
+    assert "meanwhile" in response.json()["detail"]
+
+
+def test_a_decision_taken_on_a_stale_view_gets_409(cast):
+    report = case_in(cast, Status.SUBMITTED)
+    # Another admin of the county assigns the case while this one is deciding.
+    services.report_accept_local(report_id=report.pk, by=cast.admin, unit_id=cast.township_unit.pk)
+    response = api(cast.admin).post(
+        transition_url(report, "escalate"),
+        {"reason": "跨县", "expected_status": "submitted"},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "concurrent_transition"
+    report.refresh_from_db()
+    assert report.status == Status.LOCAL_HANDLING
+    # Deciding again on what the case is now works.
+    response = api(cast.admin).post(
+        transition_url(report, "escalate"),
+        {"reason": "跨县", "expected_status": "local_handling"},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "escalated"
+
+
+def test_expected_status_is_checked_after_jurisdiction(cast):
+    report = case_in(cast, Status.SUBMITTED)
+    response = api(cast.other_admin).post(
+        transition_url(report, "escalate"),
+        {"reason": "x", "expected_status": "escalated"},
+        format="json",
+    )
+    assert response.status_code == 404
+
+
+def test_session_authentication_works_too(cast, client):
+    report = case_in(cast, Status.SUBMITTED)
+    client.force_login(cast.admin)
+    response = client.post(
+        transition_url(report, "escalate"), {"reason": "跨县"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "escalated"
+
+
+# --- attachments -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def with_attachment(cast, settings, tmp_path) -> Report:
+    settings.MEDIA_ROOT = tmp_path
+    return submit(
+        cast.reporter,
+        attachments=[
+            SimpleUploadedFile("shot.png", PNG, content_type="image/png"),
+            SimpleUploadedFile("doc.pdf", PDF, content_type="text/plain"),
+        ],
+    )
+
+
+def _download(user: User, report: Report, number: int, **headers):
+    url = reverse("reports_api:report-attachment", args=[report.pk, number])
+    return api(user).get(url, **headers)
+
+
+def test_attachment_download_streams_the_file_safely(cast, with_attachment, caplog):
+    with caplog.at_level(logging.INFO, logger="reports.access"):
+        response = _download(cast.admin, with_attachment, 1, HTTP_ACCEPT="image/png")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PNG
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert 'filename="shot.png"' in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert f"user={cast.admin.pk} case={with_attachment.pk} what=attachment:1" in caplog.text
+    pdf = _download(cast.reporter, with_attachment, 2)
+    assert pdf["Content-Type"] == "application/pdf"  # by content, not the browser's claim
+    assert b"".join(pdf.streaming_content) == PDF
+
+
+def test_attachment_download_is_scoped(cast, city, with_attachment):
+    for user in (cast.other_admin, city.informant(0), cast.liaison):
+        response = _download(user, with_attachment, 1, HTTP_ACCEPT="image/png")
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
+    assert _download(cast.admin, with_attachment, 3).status_code == 404
+    assert _download(cast.duty, with_attachment, 1).status_code == 200
+
+
+# --- schema ----------------------------------------------------------------------------------
+
+
+def test_schema_lists_the_report_endpoints(cast):
+    response = api(cast.admin).get(reverse("api-schema"), {"format": "json"})
+    assert response.status_code == 200
+    schema = response.json()
+    paths = schema["paths"]
+    assert {"get", "post"} <= set(paths["/api/v1/reports/"])
+    assert "get" in paths["/api/v1/reports/{id}/"]
+    assert "get" in paths["/api/v1/reports/{id}/attachments/{number}/"]
+    for name in TRANSITIONS:
+        operation = paths[f"/api/v1/reports/{{id}}/transitions/{name}/"]["post"]
+        assert "requestBody" in operation
+        assert {"200", "400", "403", "404", "409"} <= set(operation["responses"])
+    create = paths["/api/v1/reports/"]["post"]["requestBody"]["content"]
+    assert {"application/json", "multipart/form-data"} <= set(create)

@@ -1,0 +1,41 @@
+"""Plain words for states and actions, as the people using the pages say them."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from reports.models import Status
+
+# What a case's state means to the person who filed it ("在县级处置").
+PLAIN_STATUS = {
+    Status.SUBMITTED: _("Waiting for county review"),
+    Status.RETURNED: _("Returned for more information"),
+    Status.LOCAL_HANDLING: _("Being handled in the county"),
+    Status.ESCALATED: _("Sent to the city platform"),
+    Status.ROUTED: _("Being handled by the responsible unit"),
+    Status.CLOSED: _("Handled and closed"),
+    Status.REJECTED: _("Not taken up"),
+}
+
+ACTION_LABELS = {
+    "submit": _("Filed"),
+    "accept_local": _("Assigned for local handling"),
+    "escalate": _("Escalated to the city"),
+    "return_for_info": _("Returned for more information"),
+    "resubmit": _("More information added"),
+    "reject": _("Rejected"),
+    "route": _("Graded and routed"),
+    "bounce": _("Sent back by the unit"),
+    "close": _("Closed"),
+    "reopen": _("Reopened"),
+}
+
+
+def plain_status(status: str) -> str:
+    """The plain words for a status value (the value itself if unknown)."""
+    return str(PLAIN_STATUS.get(status, status))
+
+
+def action_label(name: str) -> str:
+    """The plain words for a transition name."""
+    return str(ACTION_LABELS.get(name, name))

@@ -1,0 +1,163 @@
+"""List pages: an informant's own reports and the county queue (with bulk actions)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from grid.models import GRID_POINT_ROLES, Role
+from reports.forms import BulkActionForm, QueueFilterForm
+from reports.models import Report
+from reports.selectors import QueueFilters, clock_state, report_list_for, report_queue_for
+from reports.services import report_accept_local, report_escalate
+from reports.views.labels import plain_status
+
+PAGE_SIZE = 25
+MINE_PAGE_SIZE = 20
+# Who may open the county queue; only county admins act on it.
+QUEUE_ROLES = {Role.COUNTY_ADMIN, Role.DUTY_OFFICER, Role.LEADER, Role.SYS_ADMIN}
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+@login_required
+@require_GET
+def report_mine(request: HttpRequest) -> HttpResponse:
+    """The reports the signed-in person filed, newest first, in plain words."""
+    user = request.user
+    reports = report_list_for(user=user, filters=QueueFilters()).filter(reporter=user)
+    page = Paginator(reports, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    for report in page.object_list:
+        report.plain_status = plain_status(report.status)
+    context = {
+        "page": page,
+        "can_file": user.role in GRID_POINT_ROLES and user.grid_point_id is not None,
+    }
+    return render(request, "reports/report_mine.html", context)
+
+
+def _require_queue_role(user) -> None:
+    if not (user.is_superuser or user.role in QUEUE_ROLES):
+        raise PermissionDenied(_("The county queue is for county admins and the city platform."))
+
+
+@login_required
+@require_GET
+def report_queue(request: HttpRequest) -> HttpResponse:
+    """The county queue: filters, search, sort, pages, the 24 h clock and bulk actions.
+
+    An htmx request (the filter form, page links) gets only the list partial.
+    """
+    user = request.user
+    _require_queue_role(user)
+    now = timezone.now()
+    filter_errors: list[str] = []
+    page = None
+    try:
+        filters = QueueFilters.parse(request.GET)
+    except ValidationError as exc:
+        filter_errors = [str(m) for messages_ in exc.message_dict.values() for m in messages_]
+    else:
+        reports = report_queue_for(user=user, filters=filters, now=now)
+        page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+        for report in page.object_list:
+            report.clock = clock_state(report, now=now)
+
+    can_act = user.role == Role.COUNTY_ADMIN
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "now": now,
+        "filter_errors": filter_errors,
+        "can_act": can_act,
+        "bulk_form": BulkActionForm(user=user, initial={"back": query.urlencode()})
+        if can_act
+        else None,
+    }
+    status = 400 if filter_errors else 200
+    if _is_htmx(request):
+        response = render(request, "reports/_queue_list.html", context, status=status)
+    else:
+        context["filter_form"] = QueueFilterForm(request.GET, user=user)
+        response = render(request, "reports/report_queue.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _failure_reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    if isinstance(exc, ConcurrentTransition):
+        return _("changed by someone else meanwhile")
+    if isinstance(exc, TransitionNotAllowed | PermissionDenied):
+        return str(exc.args[0]) if exc.args else _("you may not do this")
+    return _("not found in your jurisdiction")
+
+
+@login_required
+@require_POST
+def report_queue_bulk(request: HttpRequest) -> HttpResponse:
+    """Apply one action to the ticked cases, each through its own service call, and report."""
+    user = request.user
+    if user.role != Role.COUNTY_ADMIN:
+        raise PermissionDenied(_("Only county admins act on the county queue."))
+    form = BulkActionForm(request.POST, user=user)
+    back = QueryDict(request.POST.get("back", "")).urlencode()
+    target = reverse("report-queue") + (f"?{back}" if back else "")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(target)
+
+    data = form.cleaned_data
+    done: list[int] = []
+    failed: dict[int, str] = {}
+    for report_id in data["ids"]:
+        try:
+            if data["action"] == BulkActionForm.ACCEPT_LOCAL:
+                report_accept_local(report_id=report_id, by=user, unit_id=data["unit"].pk)
+            else:
+                report_escalate(report_id=report_id, by=user, reason=data["reason"])
+        except (
+            Report.DoesNotExist,
+            TransitionNotAllowed,
+            ConcurrentTransition,
+            PermissionDenied,
+            ValidationError,
+        ) as exc:
+            failed[report_id] = _failure_reason(exc)
+        else:
+            done.append(report_id)
+
+    if not failed:
+        messages.success(request, _("%(done)d done.") % {"done": len(done)})
+    else:
+        numbers = dict(
+            Report.objects.visible_to(user).filter(pk__in=failed).values_list("pk", "case_number")
+        )
+        details = "; ".join(
+            f"{numbers.get(pk, f'#{pk}')}: {reason}" for pk, reason in failed.items()
+        )
+        messages.warning(
+            request,
+            _("%(done)d done, %(failed)d could not be changed: %(details)s")
+            % {"done": len(done), "failed": len(failed), "details": details},
+        )
+    return redirect(target)
