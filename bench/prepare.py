@@ -1,0 +1,71 @@
+"""Prepare a benchmark run: credentials and ids the wrk scripts read (bench/results/*.txt).
+
+Run with the same DATABASE_URL as the server. Prints nothing secret; writes files under
+bench/results/ (git-ignored).
+"""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+
+from grid.models import GRID_POINT_ROLES, Role, User  # noqa: E402
+from reports.models import Report  # noqa: E402
+
+OUT = ROOT / "bench" / "results"
+OUT.mkdir(parents=True, exist_ok=True)
+
+
+def token_for(user: User) -> str:
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+def session_for(user: User) -> str:
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.set_expiry(24 * 3600)
+    store.save()
+    return store.session_key
+
+
+informants = list(
+    User.objects.filter(
+        role__in=sorted(GRID_POINT_ROLES), is_active=True, grid_point__isnull=False
+    ).order_by("pk")[:200]
+)
+admins = list(User.objects.filter(role=Role.COUNTY_ADMIN, is_active=True).order_by("pk")[:20])
+if not informants or not admins:
+    sys.exit(
+        "No informants or county admins: seed the database first (seed_demo --scale province)."
+    )
+
+(OUT / "informant_tokens.txt").write_text("\n".join(token_for(u) for u in informants) + "\n")
+(OUT / "admin_tokens.txt").write_text("\n".join(token_for(u) for u in admins) + "\n")
+(OUT / "admin_sessions.txt").write_text("\n".join(session_for(u) for u in admins) + "\n")
+first = admins[0]
+ids = list(
+    Report.objects.filter(county_id=first.region_id)
+    .order_by("-created_at")
+    .values_list("pk", flat=True)[:500]
+)
+(OUT / "admin0_token.txt").write_text(token_for(first) + "\n")
+(OUT / "admin0_session.txt").write_text(session_for(first) + "\n")
+(OUT / "admin0_case_ids.txt").write_text("\n".join(map(str, ids)) + "\n")
+print(
+    f"informants={len(informants)} admins={len(admins)} cases_for_admin0={len(ids)} "
+    f"reports_total={Report.objects.count()} db={settings.DATABASES['default']['ENGINE']}"
+)

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The report benchmarks in one command (see bench/README.md):
+#   bench/run.sh            # or: make bench
+# Seeds a scratch PostgreSQL database with the province (grid, people, 5 million reports) if it
+# is not seeded yet, starts gunicorn (sync workers, 2 x cores + 1) and drives it with wrk from a
+# second process on 127.0.0.1 at 16 connections, each scenario bounded in time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PY=${PY:-$ROOT/.venv/bin/python}
+DB=${BENCH_DB:-bench}
+[ "$DB" = "test" ] && { echo "refusing to benchmark in the database 'test'"; exit 2; }
+export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/$DB}
+export REDIS_URL=${REDIS_URL:-}
+DURATION=${BENCH_DURATION:-20s}
+CONNECTIONS=${BENCH_CONNECTIONS:-16}
+PORT=${BENCH_PORT:-8765}
+WORKERS=${BENCH_WORKERS:-$(( 2 * $(nproc) + 1 ))}
+export BENCH_DIR=$ROOT/bench RESULTS=$ROOT/bench/results
+mkdir -p "$RESULTS"
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+
+if ! psql -h 127.0.0.1 -U postgres -lqt | cut -d'|' -f1 | grep -qw "$DB"; then
+  createdb -h 127.0.0.1 -U postgres "$DB"
+fi
+"$PY" manage.py migrate --no-input -v 0
+if [ "$("$PY" manage.py shell --no-imports -c 'from reports.models import Report; print(Report.objects.count())' | tail -1)" -lt 1000000 ]; then
+  echo "== seeding the province (grid, people, reports)"
+  /usr/bin/time -f "seed wall time: %e s" "$PY" manage.py seed_demo --scale province
+  psql -h 127.0.0.1 -U postgres -d "$DB" -qc "VACUUM ANALYZE"
+fi
+"$PY" bench/prepare.py
+
+export DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false
+export DJANGO_HSTS_SECONDS=0 DJANGO_LOG_LEVEL=WARNING
+"$ROOT/.venv/bin/gunicorn" config.wsgi -w "$WORKERS" -k sync -b "127.0.0.1:$PORT" \
+  --log-level warning --access-logfile /dev/null >"$RESULTS/gunicorn.log" 2>&1 &
+GUNICORN=$!
+trap 'kill $GUNICORN 2>/dev/null || true; wait $GUNICORN 2>/dev/null || true' EXIT
+for _ in $(seq 60); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/accounts/login/" && break; sleep 0.5; done
+
+run() {  # name script [env...]
+  local name=$1 script=$2; shift 2
+  # warm every worker's connection and caches first
+  env "$@" wrk -t2 -c"$CONNECTIONS" -d3s -s "bench/wrk/$script" "http://127.0.0.1:$PORT" >/dev/null
+  local line
+  line=$(env "$@" wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --timeout 5s -s "bench/wrk/$script" \
+    "http://127.0.0.1:$PORT" | grep '^RESULT')
+  printf '%-14s %s\n' "$name" "${line#RESULT }" | tee -a "$RESULTS/summary.txt"
+}
+
+echo "== $(date -Iseconds) workers=$WORKERS connections=$CONNECTIONS duration=$DURATION" | tee -a "$RESULTS/summary.txt"
+run queue-api get_token.lua BENCH_TOKEN_FILE="$RESULTS/admin_tokens.txt" BENCH_PATH="/api/v1/reports/?page_size=50"
+run queue-page get_session.lua BENCH_SESSION_FILE="$RESULTS/admin_sessions.txt" BENCH_PATH="/reports/queue/"
+run detail-api get_token.lua BENCH_TOKEN_FILE="$RESULTS/admin0_token.txt" BENCH_IDS="$RESULTS/admin0_case_ids.txt" BENCH_PATH="/api/v1/reports/{id}/"
+run detail-page get_session.lua BENCH_SESSION_FILE="$RESULTS/admin0_session.txt" BENCH_IDS="$RESULTS/admin0_case_ids.txt" BENCH_PATH="/reports/{id}/"
+run intake intake.lua
