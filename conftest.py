@@ -14,3 +14,20 @@ def city(db) -> City:
 @pytest.fixture
 def other_city(db) -> City:
     return make_city(prefix="3299")
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_browser(request, settings):
+    """Unit and API tests read English messages; browser tests see the product as users do.
+
+    The product's default is Simplified Chinese (tests/test_settings.py proves pages come out
+    in Chinese); here the fallback language is English so assertions read as the source does.
+    """
+    if request.node.get_closest_marker("browser") is None:
+        settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Hashing with PBKDF2's production cost would dominate the suite's run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -73,3 +73,15 @@ def test_redis_url_switches_broker_and_cache_and_default_needs_no_server():
         "redis://127.0.0.1:6379/0",
         "django.core.cache.backends.redis.RedisCache",
     ]
+
+
+@pytest.mark.django_db
+def test_pages_speak_simplified_chinese_by_default_and_english_on_request(client, settings):
+    settings.LANGUAGE_CODE = "zh-hans"  # the product's default (tests otherwise use English)
+    html = client.get("/accounts/login/").content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "网情网格" in html
+    assert "登录" in html
+    english = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in english
+    assert "Log in" in english
