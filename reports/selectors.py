@@ -14,8 +14,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grid.models import Region, Role, Unit, User
-from reports.models import Category, Grade, Report, ReportEvent, Status
+from grid.models import GRID_POINT_ROLES, Region, Role, Unit, User
+from reports.models import OPEN_STATUSES, Category, Grade, Report, ReportEvent, Status
 
 SORTS = {
     "newest": ("-created_at", "-id"),
@@ -109,18 +109,54 @@ def report_list_for(*, user: User, filters: QueueFilters, now: datetime | None =
     return qs.select_related("region", "assigned_unit", "lead_unit").order_by(*SORTS[filters.sort])
 
 
-def report_queue_for(*, user: User, filters: QueueFilters, now: datetime | None = None) -> QuerySet:
-    """The county queue: submitted cases of the admin's county and cases they put in local handling.
+# What each role's queue holds when no status is asked for: the cases waiting on them.
+WORKING_STATUSES = {
+    Role.COUNTY_ADMIN: [Status.SUBMITTED, Status.RETURNED, Status.LOCAL_HANDLING],
+    Role.DUTY_OFFICER: [Status.ESCALATED, Status.ROUTED],
+    Role.UNIT_LIAISON: [Status.LOCAL_HANDLING, Status.ROUTED],
+}
 
-    With no status filter it shows the working set (submitted, returned, local handling); the
-    county admin may widen it with ``status``.
+
+def working_statuses(user: User) -> list[str]:
+    """The statuses of ``user``'s working set (every open status for overseers)."""
+    return WORKING_STATUSES.get(user.role, OPEN_STATUSES)
+
+
+def report_queue_for(*, user: User, filters: QueueFilters, now: datetime | None = None) -> QuerySet:
+    """A role's queue: the county admin's county, the duty officer's escalations, a unit's cases.
+
+    With no status filter it shows the role's working set (see ``WORKING_STATUSES``); the
+    ``status`` filter widens or narrows it.
     """
     qs = report_list_for(user=user, filters=filters, now=now)
     if user.role == Role.COUNTY_ADMIN:
         qs = qs.filter(county_id=user.region_id)
     if not filters.status:
-        qs = qs.filter(status__in=[Status.SUBMITTED, Status.RETURNED, Status.LOCAL_HANDLING])
+        qs = qs.filter(status__in=working_statuses(user))
     return qs
+
+
+@dataclass
+class Worklist:
+    """The head of a person's work list for the home page, with its totals."""
+
+    kind: str  # "mine" (reports I filed) or "queue" (cases waiting on me)
+    rows: list[Report]
+    total: int
+    overdue: int = 0
+
+
+def report_worklist_for(*, user: User, now: datetime, limit: int = 6) -> Worklist:
+    """What the home page lists: the newest of one's own reports, or the head of one's queue.
+
+    Three queries whatever the size: the rows, the count and the overdue count.
+    """
+    if user.role in GRID_POINT_ROLES:
+        qs = report_list_for(user=user, filters=QueueFilters(), now=now).filter(reporter=user)
+        return Worklist(kind="mine", rows=list(qs[:limit]), total=qs.count())
+    qs = report_queue_for(user=user, filters=QueueFilters(), now=now)
+    overdue = qs.filter(disposal_reported_at__isnull=True, disposal_due_at__lt=now).count()
+    return Worklist(kind="queue", rows=list(qs[:limit]), total=qs.count(), overdue=overdue)
 
 
 def report_detail_for(*, user: User, report_id: int) -> Report:

@@ -51,13 +51,13 @@ def liaison(city, **kw):
             lambda c: grid_member(c, Role.VOLUNTEER),
             "home-volunteer",
             "My reports",
-            "will be listed here once report filing opens",
+            "will be listed here",
         ),
         (
             lambda c: grid_member(c, Role.GRID_HEAD),
             "home-grid_head",
             "My reports",
-            "will be listed here once report filing opens",
+            "will be listed here",
         ),
         (
             lambda c: c.county_admin(0),
@@ -69,7 +69,7 @@ def liaison(city, **kw):
             liaison,
             "home-unit_liaison",
             "Cases for my unit",
-            "Cases assigned to your unit, with their reply deadlines, will appear here",
+            "Cases assigned to your unit, with their deadlines, will appear here",
         ),
         (
             lambda c: c.city_user(Role.DUTY_OFFICER),
@@ -81,7 +81,7 @@ def liaison(city, **kw):
             lambda c: c.city_user(Role.LEADER),
             "home-leader",
             "Overview",
-            "monthly scorecards of your jurisdiction will appear here",
+            "Open cases in your jurisdiction will be listed here",
         ),
         (
             lambda c: c.city_user(Role.SYS_ADMIN, is_staff=True),

@@ -1,8 +1,8 @@
 """The role-aware home page: every person lands on their own work list.
 
-Reports do not exist yet, so each work list is an empty state that says what will appear
-there; around it the page shows what does exist: the person's home node, their
-jurisdiction's counts, their grid point and its people, their unit.
+The work list itself comes from the reports app through the ``{% worklist %}`` template tag
+(reports/templatetags), so grid does not import reports; around it the page shows the
+person's home node, their jurisdiction's counts, their grid point and its people, their unit.
 """
 
 from __future__ import annotations

@@ -311,19 +311,40 @@ def test_htmx_request_gets_only_the_list(client, city):
     assert 'hx-push-url="true"' in full
 
 
-def test_duty_officer_sees_the_queue_read_only(client, city):
-    report = submit(city.informant(0))
+def test_duty_officer_queue_holds_escalations_and_has_no_bulk_actions(client, city):
+    admin = city.county_admin(0)
+    waiting = submit(city.informant(0))
+    escalated = submit(city.informant(1))
+    services.report_escalate(report_id=escalated.pk, by=admin, reason="需市级协调")
     client.force_login(city.city_user(Role.DUTY_OFFICER))
     response = client.get(reverse("report-queue"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert report.case_number in html
+    assert "<h1>City duty queue</h1>" in html
+    assert escalated.case_number in html
+    assert waiting.case_number not in html  # still the county's to triage
     assert 'name="ids"' not in html
     assert client.post(reverse("report-queue-bulk"), {}).status_code == 403
 
 
-def test_liaison_cannot_open_the_queue(client, city):
-    client.force_login(liaison_of(township_unit(city)))
+def test_liaison_queue_lists_only_their_units_cases(client, city):
+    admin = city.county_admin(0)
+    unit = township_unit(city)
+    mine = submit(city.informant(0))
+    services.report_accept_local(report_id=mine.pk, by=admin, unit_id=unit.pk)
+    other = submit(city.informant(1))
+    client.force_login(liaison_of(unit))
+    response = client.get(reverse("report-queue"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Cases for my unit</h1>" in html
+    assert mine.case_number in html
+    assert other.case_number not in html
+    assert 'name="ids"' not in html
+
+
+def test_informant_cannot_open_a_queue(client, city):
+    client.force_login(city.informant(0))
     assert client.get(reverse("report-queue")).status_code == 403
 
 

@@ -26,7 +26,7 @@ from reports.selectors import (
     report_timeline_for,
 )
 from reports.services import TRANSITION_SERVICES
-from reports.views.labels import action_label, plain_status
+from reports.views.labels import action_label, plain_status, queue_title
 from reports.views.lists import QUEUE_ROLES
 
 access_log = logging.getLogger("reports.access")
@@ -126,7 +126,7 @@ def _action_forms(user, report: Report, bound: TransitionForm | None) -> list[Tr
 def _back_link(user) -> tuple[str, str]:
     """Where "back" leads from a case: the queue, the person's own reports, or home."""
     if user.is_superuser or user.role in QUEUE_ROLES:
-        return reverse("report-queue"), _("County queue")
+        return reverse("report-queue"), queue_title(user)
     if user.role in GRID_POINT_ROLES:
         return reverse("report-mine"), _("My reports")
     return reverse(settings.LOGIN_REDIRECT_URL), _("Home")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from grid.models import Role
 from reports.models import Status
 
 # What a case's state means to the person who filed it ("在县级处置").
@@ -39,3 +40,16 @@ def plain_status(status: str) -> str:
 def action_label(name: str) -> str:
     """The plain words for a transition name."""
     return str(ACTION_LABELS.get(name, name))
+
+
+# What each role calls its queue page.
+QUEUE_TITLES = {
+    Role.COUNTY_ADMIN: _("County queue"),
+    Role.DUTY_OFFICER: _("City duty queue"),
+    Role.UNIT_LIAISON: _("Cases for my unit"),
+}
+
+
+def queue_title(user) -> str:
+    """The name of ``user``'s queue page ("Cases" for leaders and admins, who oversee)."""
+    return str(QUEUE_TITLES.get(user.role, _("Cases")))

@@ -20,12 +20,12 @@ from reports.forms import BulkActionForm, QueueFilterForm
 from reports.models import Report
 from reports.selectors import QueueFilters, clock_state, report_list_for, report_queue_for
 from reports.services import report_accept_local, report_escalate
-from reports.views.labels import plain_status
+from reports.views.labels import plain_status, queue_title
 
 PAGE_SIZE = 25
 MINE_PAGE_SIZE = 20
-# Who may open the county queue; only county admins act on it.
-QUEUE_ROLES = {Role.COUNTY_ADMIN, Role.DUTY_OFFICER, Role.LEADER, Role.SYS_ADMIN}
+# Who has a queue page (each sees their own working set); only county admins act in bulk.
+QUEUE_ROLES = {Role.COUNTY_ADMIN, Role.DUTY_OFFICER, Role.UNIT_LIAISON, Role.LEADER, Role.SYS_ADMIN}
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -53,7 +53,7 @@ def report_mine(request: HttpRequest) -> HttpResponse:
 
 def _require_queue_role(user) -> None:
     if not (user.is_superuser or user.role in QUEUE_ROLES):
-        raise PermissionDenied(_("The county queue is for county admins and the city platform."))
+        raise PermissionDenied(_("Case queues are for county admins, units and the city platform."))
 
 
 @login_required
@@ -84,6 +84,7 @@ def report_queue(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "now": now,
+        "title": queue_title(user),
         "filter_errors": filter_errors,
         "can_act": can_act,
         "bulk_form": BulkActionForm(user=user, initial={"back": query.urlencode()})
