@@ -159,6 +159,30 @@ def report_worklist_for(*, user: User, now: datetime, limit: int = 6) -> Worklis
     return Worklist(kind="queue", rows=list(qs[:limit]), total=qs.count(), overdue=overdue)
 
 
+# Who may know who filed a case: those who must contact the reporter (need-to-know).
+REPORTER_VISIBLE_TO = {Role.COUNTY_ADMIN, Role.DUTY_OFFICER, Role.SYS_ADMIN}
+
+
+def may_see_reporter(user: User, report: Report) -> bool:
+    """People who report are protected: only those who must contact them see who they are."""
+    return bool(
+        user.is_superuser or report.reporter_id == user.pk or user.role in REPORTER_VISIBLE_TO
+    )
+
+
+def report_merged_into(*, user: User, report: Report) -> list[Report]:
+    """Cases rejected as duplicates of ``report`` that ``user`` may see, with their reporters.
+
+    Merging keeps every reporter credited: the original case lists who else reported it.
+    """
+    return list(
+        Report.objects.visible_to(user)
+        .filter(duplicate_of=report)
+        .select_related("reporter", "region")
+        .order_by("created_at", "id")
+    )
+
+
 def report_detail_for(*, user: User, report_id: int) -> Report:
     """One case, if ``user`` may see it (else Report.DoesNotExist → 404)."""
     return (

@@ -329,11 +329,12 @@ def _transition(
     validate: Callable[[Report], None] | None = None,
 ) -> Report:
     """Lock, check state (409) and permission (403), validate (400), apply, save, log."""
-    now = now or timezone.now()
     with transaction.atomic():
         report = Report.objects.visible_to(by).select_for_update().filter(pk=report_id).first()
         if report is None:
             raise Report.DoesNotExist(_("No such case in your jurisdiction."))
+        # Read the clock only once the row is ours, so events of one case are in time order.
+        now = now or timezone.now()
         method = getattr(report, name)
         if not can_proceed(method):
             raise TransitionNotAllowed(
@@ -582,11 +583,12 @@ def report_amend_category(
 
     if category not in Category.values:
         raise ValidationError({"category": [_("Choose a category.")]})
-    now = now or timezone.now()
     with transaction.atomic():
         report = Report.objects.visible_to(by).select_for_update().filter(pk=report_id).first()
         if report is None:
             raise Report.DoesNotExist(_("No such case in your jurisdiction."))
+        # Read the clock only once the row is ours, so events of one case are in time order.
+        now = now or timezone.now()
         if not (
             by.role in (Role.COUNTY_ADMIN, Role.DUTY_OFFICER)
             and report.status in (Status.SUBMITTED, Status.ESCALATED)

@@ -15,25 +15,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from grid.models import Role
+from grid.models import GRID_POINT_ROLES
 from reports.attachments import MAX_ATTACHMENTS
 from reports.models import Category, Grade, RejectKind, Report, SourcePlatform, Status
-from reports.selectors import clock_state
+from reports.selectors import clock_state, may_see_reporter
 from reports.services import MAX_SOURCE_URLS, TRANSITION_SERVICES
 
 CLOCK_STATES = ["ok", "amber", "red", "done"]
 
 # Roles that need to know who filed a case (besides the reporter themself and superusers).
-REPORTER_VISIBLE_TO = {Role.COUNTY_ADMIN, Role.DUTY_OFFICER, Role.SYS_ADMIN}
-
-
-def may_see_reporter(user, report: Report) -> bool:
-    """People who report are protected: only those who must contact them see who they are."""
-    return bool(
-        user.is_superuser or report.reporter_id == user.pk or user.role in REPORTER_VISIBLE_TO
-    )
-
-
 # --- small references ------------------------------------------------------------------------
 
 
@@ -135,6 +125,10 @@ class TransitionChoiceSerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
+# Keys of an event's data that only staff see.
+STAFF_ONLY_DATA = {"likely_duplicate_of"}
+
+
 class EventSerializer(serializers.Serializer):
     """One step of the case's history."""
 
@@ -147,10 +141,17 @@ class EventSerializer(serializers.Serializer):
     )
     at = serializers.DateTimeField()
     comment = serializers.CharField()
-    data = serializers.JSONField()
+    data = serializers.SerializerMethodField(help_text="What the step recorded, comment aside.")
 
     def get_transition_label(self, obj) -> str:
         return str(TRANSITION_LABELS.get(obj.transition, obj.transition))
+
+    @extend_schema_field(serializers.DictField())
+    def get_data(self, obj) -> dict:
+        """Triage notes (a likely duplicate elsewhere) are for staff, not for reporters."""
+        if self.context["request"].user.role in GRID_POINT_ROLES:
+            return {k: v for k, v in obj.data.items() if k not in STAFF_ONLY_DATA}
+        return obj.data
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_actor_name(self, obj) -> str | None:
@@ -166,6 +167,15 @@ class AmendmentSerializer(serializers.Serializer):
     reason = serializers.CharField()
     actor_name = serializers.CharField(source="actor.get_full_name")
     at = serializers.DateTimeField()
+
+
+class MergedCaseSerializer(serializers.Serializer):
+    """A duplicate merged into a case: it stays on record and its reporter stays credited."""
+
+    id = serializers.IntegerField()
+    case_number = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    reporter = CasePersonSerializer(allow_null=True)
 
 
 class ReportDetailSerializer(ReportListSerializer):
@@ -186,6 +196,9 @@ class ReportDetailSerializer(ReportListSerializer):
     available_transitions = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
     amendments = serializers.SerializerMethodField()
+    merged_duplicates = serializers.SerializerMethodField(
+        help_text="Cases merged into this one as duplicates; their reporters stay credited."
+    )
 
     class Meta(ReportListSerializer.Meta):
         fields = [
@@ -206,6 +219,7 @@ class ReportDetailSerializer(ReportListSerializer):
             "available_transitions",
             "history",
             "amendments",
+            "merged_duplicates",
         ]
         read_only_fields = fields
 
@@ -238,6 +252,21 @@ class ReportDetailSerializer(ReportListSerializer):
     @extend_schema_field(AmendmentSerializer(many=True))
     def get_amendments(self, obj: Report) -> list[dict]:
         return AmendmentSerializer(self.context["amendments"], many=True).data
+
+    @extend_schema_field(MergedCaseSerializer(many=True))
+    def get_merged_duplicates(self, obj: Report) -> list[dict]:
+        user = self.context["request"].user
+        return [
+            {
+                "id": case.pk,
+                "case_number": case.case_number,
+                "created_at": case.created_at,
+                "reporter": CasePersonSerializer(case.reporter).data
+                if may_see_reporter(user, case)
+                else None,
+            }
+            for case in self.context["merged"]
+        ]
 
 
 # --- input: filing a report ------------------------------------------------------------------

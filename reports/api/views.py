@@ -41,15 +41,16 @@ from reports.api.serializers import (
     ReportCreateSerializer,
     ReportDetailSerializer,
     ReportListSerializer,
-    may_see_reporter,
 )
 from reports.models import Category, Grade, Report, ReportAttachment, Status
 from reports.selectors import (
     SORTS,
     QueueFilters,
+    may_see_reporter,
     report_available_transitions,
     report_detail_for,
     report_list_for,
+    report_merged_into,
     report_timeline_for,
 )
 from reports.services import TRANSITION_SERVICES, report_submit
@@ -125,6 +126,7 @@ def _detail_data(request: Request, report: Report) -> dict:
         "available_transitions": report_available_transitions(user=user, report=report),
         "history": list(report_timeline_for(user=user, report=report)),
         "amendments": list(report.amendments.select_related("actor")),
+        "merged": report_merged_into(user=user, report=report),
         "visible_case_numbers": _visible_case_numbers(
             user, [report.likely_duplicate_of_id, report.duplicate_of_id]
         ),

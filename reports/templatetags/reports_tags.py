@@ -14,8 +14,12 @@ register = template.Library()
 
 
 @register.inclusion_tag("reports/_worklist.html", takes_context=True)
-def worklist(context) -> dict:
-    """The head of the signed-in person's work list: their reports, or the cases waiting on them."""
+def worklist(context, show_heading: bool = True) -> dict:
+    """The head of the signed-in person's work list: their reports, or the cases waiting on them.
+
+    ``show_heading=False`` keeps the heading for screen readers only, where the page's own
+    title already names the list.
+    """
     user = context["request"].user
     now = timezone.now()
     if not (user.role in GRID_POINT_ROLES or user.role in QUEUE_ROLES):
@@ -26,6 +30,7 @@ def worklist(context) -> dict:
         report.plain_status = plain_status(report.status)
     return {
         "worklist": work,
+        "show_heading": show_heading,
         "now": now,
         "role": user.role,
         "title": queue_title(user),

@@ -456,6 +456,7 @@ def test_reporter_sees_their_case_without_internal_steps(cast):
     assert body["reporter"]["id"] == cast.reporter.pk
     assert [e["transition"] for e in body["history"]] == ["submit", "escalate"]
     assert body["available_transitions"] == []
+    assert all("likely_duplicate_of" not in e["data"] for e in body["history"])
 
 
 def test_case_outside_jurisdiction_is_404(cast, city):
@@ -710,6 +711,10 @@ def test_reject_as_duplicate_names_the_original(cast):
     assert response.status_code == 200
     assert response.json()["duplicate_of"] == original.case_number
     assert response.json()["reject_kind"] == "duplicate"
+    # The original lists the merged case and keeps its reporter credited.
+    merged = api(cast.admin).get(f"/api/v1/reports/{original.pk}/").json()["merged_duplicates"]
+    assert [m["case_number"] for m in merged] == [report.case_number]
+    assert merged[0]["reporter"]["name"] == report.reporter.name
 
 
 def test_unit_that_bounces_a_case_gets_it_back_once_more(cast):

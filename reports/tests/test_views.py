@@ -674,3 +674,26 @@ def test_camera_photos_and_files_count_together_at_most_nine(client, city):
     assert response.status_code == 400
     assert "At most 9 attachments" in response.content.decode()
     assert Report.objects.count() == 0
+
+
+def test_original_case_page_credits_the_reporters_of_merged_duplicates(client, city):
+    admin = city.county_admin(0)
+    original = submit(city.informant(0))
+    second = city.informant(1)
+    duplicate = submit(second)
+    services.report_reject(
+        report_id=duplicate.pk,
+        by=admin,
+        kind="duplicate",
+        reason="同一来源",
+        duplicate_of=original.case_number,
+    )
+    client.force_login(admin)
+    html = client.get(reverse("report-detail", args=[original.pk])).content.decode()
+    assert "Also reported by" in html
+    assert duplicate.case_number in html
+    assert second.get_full_name() in html
+    # The original's reporter sees their own case, not who else reported it.
+    client.force_login(original.reporter)
+    html = client.get(reverse("report-detail", args=[original.pk])).content.decode()
+    assert duplicate.case_number not in html

@@ -16,13 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
-from grid.models import GRID_POINT_ROLES, Role
+from grid.models import GRID_POINT_ROLES
 from reports.forms import TRANSITION_FORMS, TransitionForm, add_service_errors
 from reports.models import Category, Grade, RejectKind, Report, ReportAttachment
 from reports.selectors import (
     clock_state,
+    may_see_reporter,
     report_available_transitions,
     report_detail_for,
+    report_merged_into,
     report_timeline_for,
 )
 from reports.services import TRANSITION_SERVICES
@@ -32,16 +34,9 @@ from reports.views.lists import QUEUE_ROLES
 access_log = logging.getLogger("reports.access")
 
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
 # Who needs to know who filed a case, besides the reporter (the same rule as the API).
-REPORTER_VISIBLE_TO = {Role.COUNTY_ADMIN, Role.DUTY_OFFICER, Role.SYS_ADMIN}
-
-
-def _may_see_reporter(user, report: Report) -> bool:
-    return bool(
-        user.is_superuser or report.reporter_id == user.pk or user.role in REPORTER_VISIBLE_TO
-    )
-
-
 def _get_report(user, pk: int) -> Report:
     try:
         return report_detail_for(user=user, report_id=pk)
@@ -142,7 +137,7 @@ def _render_case(
 ) -> HttpResponse:
     user = request.user
     now = timezone.now()
-    show_reporter = _may_see_reporter(user, report)
+    show_reporter = may_see_reporter(user, report)
     attachments = [
         {"item": a, "is_image": a.content_type in IMAGE_TYPES} for a in report.attachments.all()
     ]
@@ -157,6 +152,7 @@ def _render_case(
         "sources": list(report.sources.all()),
         "attachments": attachments,
         "amendments": _amendments(report),
+        "merged": report_merged_into(user=user, report=report),
         "timeline": _timeline(user, report, show_reporter),
         "action_forms": _action_forms(user, report, bound),
         "open_action": bound.name if bound is not None else "",
