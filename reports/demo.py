@@ -445,8 +445,10 @@ INSERT INTO reports_report (
     disposal_reported_at, closed_at)
 SELECT rid,
        %(prefix)s || '-' || to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' ||
-           lpad((row_number() OVER (PARTITION BY (created_at AT TIME ZONE 'Asia/Shanghai')::date
-                                    ORDER BY created_at, n) + COALESCE(cc.value, 0))::text, 4, '0'),
+           -- like Python's :04d: padded to four digits, never cut (lpad would cut)
+           CASE WHEN row_number() OVER day_order + COALESCE(cc.value, 0) < 10000
+                THEN lpad((row_number() OVER day_order + COALESCE(cc.value, 0))::text, 4, '0')
+                ELSE (row_number() OVER day_order + COALESCE(cc.value, 0))::text END,
        replace((%(titles)s::text[])[cat], '{place}', place),
        %(body)s,
        (%(categories)s::text[])[cat],
@@ -472,7 +474,9 @@ SELECT rid,
        CASE WHEN final <> 'submitted' THEN t1 END,
        CASE final WHEN 'closed_local' THEN t2 WHEN 'closed_routed' THEN t3 END
 FROM _gen
-LEFT JOIN reports_casecounter cc ON cc.day = (created_at AT TIME ZONE 'Asia/Shanghai')::date;
+LEFT JOIN reports_casecounter cc ON cc.day = (created_at AT TIME ZONE 'Asia/Shanghai')::date
+WINDOW day_order AS (PARTITION BY (created_at AT TIME ZONE 'Asia/Shanghai')::date
+                     ORDER BY created_at, n);
 """
 
 _SQL_EVENTS = """

@@ -84,6 +84,28 @@ def test_postgres_writer_makes_consistent_history(staffed_city):
     assert Report.objects.filter(case_number=live.case_number).count() == 1
 
 
+def test_postgres_writer_numbers_past_9999_a_day_without_collisions(staffed_city):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.utils import timezone
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQL history writer needs PostgreSQL")
+    from reports.demo import seed_report_history_postgres
+
+    today = timezone.localdate()
+    CaseCounter.objects.bulk_create(
+        CaseCounter(day=today - timedelta(days=d), value=9990) for d in range(-1, 4)
+    )
+    seed_report_history_postgres(total=200, days=3, log=lambda *_: None)
+    numbers = list(Report.objects.values_list("case_number", flat=True))
+    assert len(numbers) == len(set(numbers)) == 200
+    suffixes = {n.rsplit("-", 1)[1] for n in numbers}
+    assert "9991" in suffixes
+    assert "10000" in suffixes  # five digits, not cut to "1000"
+
+
 def test_seed_demo_gives_the_demo_city_report_history_once():
     from io import StringIO
 
