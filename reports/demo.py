@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from grid.demo.plan import PROVINCE
 from grid.models import GRID_POINT_ROLES, Level, Region, Role, Unit, UnitKind, User
@@ -239,7 +240,7 @@ def seed_report_history(
     reports: list[Report] = []
     plans: list[tuple[Report, list, dict]] = []
     total = per_day * days
-    for _ in range(total):
+    for _i in range(total):
         who = rng.choice(cast.reporters)
         created = now - timedelta(seconds=rng.uniform(0, days * 86400))
         discovered = created - timedelta(minutes=rng.uniform(5, 240))
@@ -613,11 +614,14 @@ def seed_demo(*, scale: str, log=print) -> None:
     gets five million generated inside the server (elsewhere it falls back to the city's size).
     """
     if Report.objects.exists():
-        log("Report history is already there: nothing to do.")
+        log(_("The report history is already there: nothing to do."))
         return
     started = time.monotonic()
     if scale == PROVINCE and connection.vendor == "postgresql":
         created = seed_report_history_postgres(total=PROVINCE_REPORTS, log=log)
     else:
         created = seed_report_history()
-    log(f"Created {created:,} reports of history in {time.monotonic() - started:.1f} s.")
+    log(
+        _("Created %(n)s reports of history in %(seconds).1f s.")
+        % {"n": f"{created:,}", "seconds": time.monotonic() - started}
+    )
