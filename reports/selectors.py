@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grid.models import GRID_POINT_ROLES, Region, Role, Unit, User
-from reports.models import OPEN_STATUSES, Category, Grade, Report, ReportEvent, Status
+from reports.models import (
+    OPEN_STATUSES,
+    Category,
+    Grade,
+    Report,
+    ReportAttachment,
+    ReportEvent,
+    Status,
+)
 
 SORTS = {
     "newest": ("-created_at", "-id"),
@@ -198,6 +206,16 @@ def report_detail_for(*, user: User, report_id: int) -> Report:
         )
         .prefetch_related("sources", "attachments")
         .get(pk=report_id)
+    )
+
+
+def report_attachment_for(*, user: User, report_id: int, number: int) -> ReportAttachment | None:
+    """Attachment ``number`` of a case ``user`` may see (None otherwise): one query."""
+    visible = Report.objects.visible_to(user).filter(pk=report_id).values("pk")
+    return (
+        ReportAttachment.objects.filter(report__in=visible, number=number)
+        .only("report_id", "number", "file", "original_name", "content_type")
+        .first()
     )
 
 

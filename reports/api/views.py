@@ -42,11 +42,12 @@ from reports.api.serializers import (
     ReportDetailSerializer,
     ReportListSerializer,
 )
-from reports.models import Category, Grade, Report, ReportAttachment, Status
+from reports.models import Category, Grade, Report, Status
 from reports.selectors import (
     SORTS,
     QueueFilters,
     may_see_reporter,
+    report_attachment_for,
     report_available_transitions,
     report_detail_for,
     report_list_for,
@@ -381,12 +382,7 @@ class ReportAttachmentView(APIView):
         },
     )
     def get(self, request: Request, pk: int, number: int) -> FileResponse:
-        visible = Report.objects.visible_to(request.user).filter(pk=pk).values("pk")
-        attachment = (
-            ReportAttachment.objects.filter(report__in=visible, number=number)
-            .only("report_id", "number", "file", "original_name", "content_type")
-            .first()
-        )
+        attachment = report_attachment_for(user=request.user, report_id=pk, number=number)
         if attachment is None:
             raise NotFound(_("No such attachment."))
         try:

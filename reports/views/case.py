@@ -18,10 +18,11 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from grid.models import GRID_POINT_ROLES
 from reports.forms import TRANSITION_FORMS, TransitionForm, add_service_errors
-from reports.models import Category, Grade, RejectKind, Report, ReportAttachment
+from reports.models import Category, Grade, RejectKind, Report
 from reports.selectors import (
     clock_state,
     may_see_reporter,
+    report_attachment_for,
     report_available_transitions,
     report_detail_for,
     report_merged_into,
@@ -233,12 +234,7 @@ def _conflict(request: HttpRequest, report: Report, *, refetch: bool = True) -> 
 @require_GET
 def report_attachment(request: HttpRequest, pk: int, number: int) -> FileResponse:
     """Stream one attachment of a case the person may see; never a public URL."""
-    visible = Report.objects.visible_to(request.user).filter(pk=pk).values("pk")
-    attachment = (
-        ReportAttachment.objects.filter(report__in=visible, number=number)
-        .only("report_id", "number", "file", "original_name", "content_type")
-        .first()
-    )
+    attachment = report_attachment_for(user=request.user, report_id=pk, number=number)
     if attachment is None:
         raise Http404(_("No such attachment."))
     try:
