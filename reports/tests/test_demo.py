@@ -94,6 +94,16 @@ def test_postgres_writer_numbers_past_9999_a_day_without_collisions(staffed_city
         pytest.skip("the SQL history writer needs PostgreSQL")
     from reports.demo import seed_report_history_postgres
 
+    def structure() -> list:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename LIKE 'reports_report%%' "
+                "UNION ALL SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid::regclass::text LIKE 'reports_report%%' ORDER BY 1"
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    before = structure()
     today = timezone.localdate()
     CaseCounter.objects.bulk_create(
         CaseCounter(day=today - timedelta(days=d), value=9990) for d in range(-1, 4)
@@ -104,6 +114,8 @@ def test_postgres_writer_numbers_past_9999_a_day_without_collisions(staffed_city
     suffixes = {n.rsplit("-", 1)[1] for n in numbers}
     assert "9991" in suffixes
     assert "10000" in suffixes  # five digits, not cut to "1000"
+    # Loading into empty tables drops indexes and foreign keys, then builds them again.
+    assert structure() == before
 
 
 def test_seed_demo_gives_the_demo_city_report_history_once():
