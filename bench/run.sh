@@ -29,11 +29,11 @@ if [ "$("$PY" manage.py shell --no-imports -c 'from reports.models import Report
   /usr/bin/time -f "seed wall time: %e s" "$PY" manage.py seed_demo --scale province
   psql -h 127.0.0.1 -U postgres -d "$DB" -qc "VACUUM ANALYZE"
 fi
-"$PY" bench/prepare.py
-
 export DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false
 export DJANGO_HSTS_SECONDS=0 DJANGO_LOG_LEVEL=WARNING
+# Sessions are signed with the secret key: prepare them with the server's settings.
+"$PY" bench/prepare.py
 "$ROOT/.venv/bin/gunicorn" config.wsgi -w "$WORKERS" -k sync -b "127.0.0.1:$PORT" \
   --log-level warning --access-logfile /dev/null >"$RESULTS/gunicorn.log" 2>&1 &
 GUNICORN=$!

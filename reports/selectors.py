@@ -201,8 +201,6 @@ def report_detail_for(*, user: User, report_id: int) -> Report:
             "reporter",
             "assigned_unit",
             "lead_unit",
-            "duplicate_of",
-            "likely_duplicate_of",
         )
         .prefetch_related("sources", "attachments")
         .get(pk=report_id)

@@ -3,8 +3,6 @@ package.path = package.path .. ";" .. (os.getenv("BENCH_DIR") or "bench") .. "/w
 require "common"
 local tokens = read_lines((os.getenv("RESULTS") or "bench/results") .. "/informant_tokens.txt")
 local counter = 0
-local thread_id = 0
-setup = function(thread) thread_id = thread_id + 1; thread:set("tid", thread_id) end
 init = function(args) math.randomseed(os.time() + (tid or 0) * 7919) end
 request = function()
   counter = counter + 1
