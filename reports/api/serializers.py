@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from grid.api.serializers import ChoiceLabelField
 from grid.models import GRID_POINT_ROLES
 from reports.attachments import MAX_ATTACHMENTS
 from reports.models import Category, Grade, RejectKind, Report, SourcePlatform, Status
@@ -59,12 +60,10 @@ class ReportListSerializer(serializers.ModelSerializer):
     of the related cases the caller may see; others are shown as null).
     """
 
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
-    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
-    suggested_grade_display = serializers.CharField(
-        source="get_suggested_grade_display", read_only=True
-    )
+    status_display = ChoiceLabelField(Status, source="status")
+    category_display = ChoiceLabelField(Category, source="category")
+    grade_display = ChoiceLabelField(Grade, source="grade")
+    suggested_grade_display = ChoiceLabelField(Grade, source="suggested_grade")
     region = CaseRegionSerializer(read_only=True)
     assigned_unit = CaseUnitSerializer(read_only=True, allow_null=True)
     lead_unit = CaseUnitSerializer(read_only=True, allow_null=True)
@@ -191,7 +190,7 @@ class ReportDetailSerializer(ReportListSerializer):
     reporter = serializers.SerializerMethodField(
         help_text="Null for callers who may not know who filed the case."
     )
-    reject_kind_display = serializers.CharField(source="get_reject_kind_display", read_only=True)
+    reject_kind_display = ChoiceLabelField(RejectKind, source="reject_kind")
     duplicate_of = serializers.SerializerMethodField()
     available_transitions = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
