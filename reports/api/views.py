@@ -118,7 +118,9 @@ def _visible_case_numbers(user, ids: Iterable[int | None]) -> dict[int, str]:
     )
 
 
-def _detail_data(request: Request, report: Report) -> dict:
+def _detail_data(request: Request, report: Report, *, new: bool = False) -> dict:
+    """The case as ``request.user`` may see it; ``new``: just filed, so nothing amended or
+    merged yet (two queries fewer on intake's hot path)."""
     user = request.user
     context = {
         "request": request,
@@ -126,8 +128,8 @@ def _detail_data(request: Request, report: Report) -> dict:
         "show_reporter": may_see_reporter(user, report),
         "available_transitions": report_available_transitions(user=user, report=report),
         "history": list(report_timeline_for(user=user, report=report)),
-        "amendments": list(report.amendments.select_related("actor")),
-        "merged": report_merged_into(user=user, report=report),
+        "amendments": [] if new else list(report.amendments.select_related("actor")),
+        "merged": [] if new else report_merged_into(user=user, report=report),
         "visible_case_numbers": _visible_case_numbers(
             user, [report.likely_duplicate_of_id, report.duplicate_of_id]
         ),
@@ -247,7 +249,7 @@ class ReportListCreateView(generics.ListCreateAPIView):
             )
         report = report_detail_for(user=request.user, report_id=report.pk)
         return Response(
-            _detail_data(request, report),
+            _detail_data(request, report, new=created),
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 

@@ -17,10 +17,10 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from grid.models import GRID_POINT_ROLES, Role
 from reports.forms import BulkActionForm, QueueFilterForm
-from reports.models import Report
+from reports.models import Category, Report, Status
 from reports.selectors import QueueFilters, clock_state, report_list_for, report_queue_for
 from reports.services import report_accept_local, report_escalate
-from reports.views.labels import plain_status, queue_title
+from reports.views.labels import choice_label, plain_status, queue_title
 
 PAGE_SIZE = 25
 MINE_PAGE_SIZE = 20
@@ -77,6 +77,8 @@ def report_queue(request: HttpRequest) -> HttpResponse:
         page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
         for report in page.object_list:
             report.clock = clock_state(report, now=now)
+            report.status_label = choice_label(Status, report.status)
+            report.category_label = choice_label(Category, report.category)
 
     can_act = user.role == Role.COUNTY_ADMIN
     query = request.GET.copy()
