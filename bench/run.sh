@@ -51,6 +51,8 @@ run() {  # name script [env...]
 }
 
 echo "== $(date -Iseconds) workers=$WORKERS connections=$CONNECTIONS duration=$DURATION" | tee -a "$RESULTS/summary.txt"
+# The floor: token auth, our middleware and one small JSON answer, nothing else.
+run floor-me get_token.lua BENCH_TOKEN_FILE="$RESULTS/admin_tokens.txt" BENCH_PATH="/api/v1/me/"
 run queue-api get_token.lua BENCH_TOKEN_FILE="$RESULTS/admin_tokens.txt" BENCH_PATH="/api/v1/reports/?page_size=50"
 run queue-page get_session.lua BENCH_SESSION_FILE="$RESULTS/admin_sessions.txt" BENCH_PATH="/reports/queue/"
 run detail-api get_token.lua BENCH_TOKEN_FILE="$RESULTS/admin0_token.txt" BENCH_IDS="$RESULTS/admin0_case_ids.txt" BENCH_PATH="/api/v1/reports/{id}/"

@@ -1,0 +1,100 @@
+"""Profile one benchmark scenario in-process (pyinstrument) against the bench database.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench DJANGO_DEBUG=false \\
+    DJANGO_SECRET_KEY=$(openssl rand -hex 32) DJANGO_ALLOWED_HOSTS=testserver \\
+    .venv/bin/python bench/profile.py queue-api          # or queue-page, detail-api, …
+
+Prints the mean time per request over 100 requests, then pyinstrument's call tree.
+Needs `pip install pyinstrument` (not a project dependency).
+"""
+
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.test import Client  # noqa: E402
+from pyinstrument import Profiler  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+from rest_framework.test import APIClient  # noqa: E402
+
+from grid.models import GRID_POINT_ROLES, Role, User  # noqa: E402
+from reports.models import Report  # noqa: E402
+
+SCENARIOS = ["queue-api", "queue-page", "detail-api", "detail-page", "intake"]
+
+
+def token_client(user: User) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token " + Token.objects.get_or_create(user=user)[0].key)
+    return client
+
+
+def scenario(name: str):
+    admin = User.objects.filter(role=Role.COUNTY_ADMIN, is_active=True).order_by("pk").first()
+    case = (
+        Report.objects.filter(county_id=admin.region_id)
+        .order_by("-created_at")
+        .values_list("pk", flat=True)[3]
+    )
+    if name == "intake":
+        informant = User.objects.filter(
+            role__in=sorted(GRID_POINT_ROLES), grid_point__isnull=False
+        ).order_by("pk")[7]
+        client = token_client(informant)
+        body = {
+            "body": "微信群流传某村道路塌陷的说法，需要核实。",
+            "category": "negative",
+            "source_platform": "wechat_group",
+            "suggested_grade": "general",
+        }
+        return lambda: client.post(
+            "/api/v1/reports/",
+            {
+                **body,
+                "title": f"压测 {uuid.uuid4()}",
+                "source_urls": [f"https://example.com/p/{uuid.uuid4()}"],
+            },
+            format="json",
+        )
+    if name.endswith("-api"):
+        client = token_client(admin)
+        path = f"/api/v1/reports/{case}/"
+        if name == "queue-api":
+            path = "/api/v1/reports/?page_size=50"
+    else:
+        client = Client()
+        client.force_login(admin)
+        path = "/reports/queue/" if name == "queue-page" else f"/reports/{case}/"
+    return lambda: client.get(path)
+
+
+def main() -> None:
+    name = sys.argv[1] if len(sys.argv) > 1 else ""
+    if name not in SCENARIOS:
+        sys.exit(f"usage: bench/profile.py {{{','.join(SCENARIOS)}}}")
+    call = scenario(name)
+    for _ in range(5):
+        call()
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    started = time.perf_counter()
+    for _ in range(100):
+        response = call()
+    elapsed = time.perf_counter() - started
+    profiler.stop()
+    print(f"{name}: {elapsed * 10:.1f} ms a request (HTTP {response.status_code})")
+    print(profiler.output_text(unicode=True, color=False))
+
+
+if __name__ == "__main__":
+    main()
