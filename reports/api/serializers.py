@@ -24,7 +24,6 @@ from reports.services import MAX_SOURCE_URLS, TRANSITION_SERVICES
 
 CLOCK_STATES = ["ok", "amber", "red", "done"]
 
-# Roles that need to know who filed a case (besides the reporter themself and superusers).
 # --- small references ------------------------------------------------------------------------
 
 
@@ -53,6 +52,56 @@ class CasePersonSerializer(serializers.Serializer):
 # --- output ----------------------------------------------------------------------------------
 
 
+class ReportRowsSerializer(serializers.ListSerializer):
+    """Many list rows: the child's exact output, built without DRF's per-field dispatch.
+
+    A 50-row page spent about 7 ms in field lookups, ``get_attribute`` and nested
+    serializers; rows here are plain dicts from the same field objects (datetimes and labels
+    formatted by them). ``test_api.py::test_rows_match_the_row_serializer`` holds the two equal.
+    """
+
+    def to_representation(self, data) -> list[dict]:
+        fields = self.child.fields
+        when = fields["created_at"].to_representation
+        labels = {
+            name: fields[name].to_representation
+            for name in ("status_display", "category_display", "grade_display")
+        }
+        suggested = fields["suggested_grade_display"].to_representation
+        now = self.context["now"]
+        numbers = self.context.get("visible_case_numbers", {})
+
+        def unit(u) -> dict | None:
+            return None if u is None else {"id": u.pk, "name": u.name}
+
+        rows = []
+        for r in data.all() if hasattr(data, "all") else data:
+            rows.append(
+                {
+                    "id": r.pk,
+                    "case_number": r.case_number,
+                    "title": r.title,
+                    "status": r.status,
+                    "status_display": labels["status_display"](r.status),
+                    "category": r.category,
+                    "category_display": labels["category_display"](r.category),
+                    "grade": r.grade,
+                    "grade_display": labels["grade_display"](r.grade),
+                    "suggested_grade": r.suggested_grade,
+                    "suggested_grade_display": suggested(r.suggested_grade),
+                    "region": {"id": r.region.pk, "code": r.region.code, "name": r.region.name},
+                    "discovered_at": when(r.discovered_at),
+                    "created_at": when(r.created_at),
+                    "disposal_due_at": when(r.disposal_due_at),
+                    "clock": clock_state(r, now=now),
+                    "assigned_unit": unit(r.assigned_unit),
+                    "lead_unit": unit(r.lead_unit),
+                    "likely_duplicate_of": numbers.get(r.likely_duplicate_of_id),
+                }
+            )
+        return rows
+
+
 class ReportListSerializer(serializers.ModelSerializer):
     """One row of a report list.
 
@@ -72,6 +121,7 @@ class ReportListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Report
+        list_serializer_class = ReportRowsSerializer
         fields = [
             "id",
             "case_number",

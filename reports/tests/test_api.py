@@ -381,6 +381,25 @@ def test_list_row_shape(cast):
     assert rows[routed.pk]["grade"] == "important"
 
 
+def test_rows_match_the_row_serializer(cast, city):
+    """The fast list rows are exactly what DRF's per-field serializer makes of each case."""
+    from django.utils import timezone
+
+    from reports.api.serializers import ReportListSerializer
+
+    case_in(cast, Status.LOCAL_HANDLING)
+    case_in(cast, Status.ROUTED)
+    original = submit(city.informant(1), source_urls=["https://weibo.com/status/9"])
+    submit(cast.reporter, source_urls=["https://weibo.com/status/9"])  # a likely duplicate
+    reports = list(Report.objects.select_related("region", "assigned_unit", "lead_unit"))
+    context = {"now": timezone.now(), "visible_case_numbers": {original.pk: original.case_number}}
+    fast = ReportListSerializer(reports, many=True, context=context).data
+    slow = [ReportListSerializer(r, context=context).data for r in reports]
+    assert [dict(row) for row in fast] == [dict(row) for row in slow]
+    assert any(row["likely_duplicate_of"] == original.case_number for row in fast)
+    assert any(row["grade_display"] for row in fast)
+
+
 def test_likely_duplicate_is_named_only_to_those_who_may_see_it(cast, city):
     original = submit(city.informant(1), source_urls=["https://weibo.com/status/7"])
     again = submit(cast.reporter, source_urls=["https://weibo.com/status/7"])
