@@ -6,8 +6,9 @@ from django import template
 from django.utils import timezone
 
 from grid.models import GRID_POINT_ROLES
+from reports.models import Status
 from reports.selectors import clock_state, report_worklist_for
-from reports.views.labels import plain_status, queue_title
+from reports.views.labels import choice_label, plain_status, queue_title
 from reports.views.lists import QUEUE_ROLES
 
 register = template.Library()
@@ -28,6 +29,7 @@ def worklist(context, show_heading: bool = True) -> dict:
     for report in work.rows:
         report.clock = clock_state(report, now=now)
         report.plain_status = plain_status(report.status)
+        report.status_label = choice_label(Status, report.status)
     return {
         "worklist": work,
         "show_heading": show_heading,
