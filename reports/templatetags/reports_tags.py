@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
+from grid.labels import choice_label
 from grid.models import GRID_POINT_ROLES
 from reports.models import Status
 from reports.selectors import clock_state, report_worklist_for
-from reports.views.labels import choice_label, plain_status, queue_title
+from reports.views.labels import plain_status, queue_title
 from reports.views.lists import QUEUE_ROLES
 
 register = template.Library()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
+from grid.labels import choice_label
 from grid.models import GRID_POINT_ROLES
 from reports.forms import TRANSITION_FORMS, TransitionForm, add_service_errors
 from reports.models import Category, Grade, RejectKind, Report
@@ -45,24 +46,17 @@ def _get_report(user, pk: int) -> Report:
         raise Http404(_("No such case in your jurisdiction.")) from exc
 
 
-def _choice_label(choices, value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
-
-
 def _event_details(event) -> list[str]:
     data = event.data or {}
     details = []
     if data.get("unit_name"):
         details.append(_("Unit: %(name)s") % {"name": data["unit_name"]})
     if data.get("grade"):
-        details.append(_("Grade: %(grade)s") % {"grade": _choice_label(Grade, data["grade"])})
+        details.append(_("Grade: %(grade)s") % {"grade": choice_label(Grade, data["grade"])})
     if data.get("lead_unit_name"):
         details.append(_("Lead unit: %(name)s") % {"name": data["lead_unit_name"]})
     if data.get("kind"):
-        details.append(_choice_label(RejectKind, data["kind"]))
+        details.append(choice_label(RejectKind, data["kind"]))
     if data.get("duplicate_of"):
         details.append(_("Duplicate of %(number)s") % {"number": data["duplicate_of"]})
     return details
@@ -94,8 +88,8 @@ def _amendments(report: Report) -> list[str]:
     for amendment in report.amendments.select_related("actor"):
         if amendment.field == "category":
             old, new = (
-                _choice_label(Category, amendment.old_value),
-                _choice_label(Category, amendment.new_value),
+                choice_label(Category, amendment.old_value),
+                choice_label(Category, amendment.new_value),
             )
         else:
             old, new = amendment.old_value, amendment.new_value

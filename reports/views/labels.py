@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from grid.models import Role
@@ -56,14 +53,3 @@ QUEUE_TITLES = {
 def queue_title(user) -> str:
     """The name of ``user``'s queue page ("Cases" for leaders and admins, who oversee)."""
     return str(QUEUE_TITLES.get(user.role, _("Cases")))
-
-
-def choice_label(choices, value: str) -> str:
-    """The label of a choice value in the active language (cached; list rows call it a lot)."""
-    return _choice_label(choices, value, get_language())
-
-
-@lru_cache(maxsize=1024)
-def _choice_label(choices, value: str, language: str | None) -> str:
-    labels = dict(choices.choices)
-    return str(labels.get(value, value)) if value else ""

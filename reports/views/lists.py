@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from grid.labels import choice_label
 from grid.models import GRID_POINT_ROLES, Role
 from reports.forms import BulkActionForm, QueueFilterForm
 from reports.models import Category, Report, Status
 from reports.selectors import QueueFilters, clock_state, report_list_for, report_queue_for
 from reports.services import report_accept_local, report_escalate
-from reports.views.labels import choice_label, plain_status, queue_title
+from reports.views.labels import plain_status, queue_title
 
 PAGE_SIZE = 25
 MINE_PAGE_SIZE = 20
