@@ -35,7 +35,7 @@ def token_for(user: User) -> str:
 def session_for(user: User) -> str:
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "grid.auth.GridModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.set_expiry(24 * 3600)
     store.save()

@@ -181,6 +181,18 @@ def test_a_bad_token_is_401(api):
     assert_json_error(api.get(ME_URL), 401)
 
 
+def test_a_token_stops_working_when_its_person_is_deactivated(api, city):
+    # given a county admin who has a token
+    admin = city.county_admin(0)
+    with_token(api, admin)
+    assert api.get(ME_URL).status_code == 200
+    # when they are deactivated
+    admin.is_active = False
+    admin.save(update_fields=["is_active"])
+    # then the token is refused
+    assert_json_error(api.get(ME_URL), 401)
+
+
 @pytest.mark.parametrize("url", LISTS)
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_the_grid_is_read_only(api, city, url, method):
@@ -440,7 +452,7 @@ def test_scoped_list_query_count_does_not_grow_with_the_page(
     api, busy_grid, django_assert_num_queries, page_size
 ):
     with_token(api, busy_grid.city_user())
-    with django_assert_num_queries(4):  # token + user, home node, count, page
+    with django_assert_num_queries(3):  # token + user + home node, count, page
         response = api.get(f"/api/v1/regions/?page_size={page_size}")
     assert len(response.json()["results"]) == min(page_size, 15)
 

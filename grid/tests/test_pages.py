@@ -112,6 +112,19 @@ def test_home_needs_a_log_in(client):
     assert response["Location"].startswith(reverse("login"))
 
 
+def test_a_deactivated_person_is_signed_out(client, city):
+    # given a county admin signed in
+    admin = city.county_admin(0)
+    client.force_login(admin)
+    assert client.get("/").status_code == 200
+    # when they are deactivated, their next page asks for a log-in
+    admin.is_active = False
+    admin.save(update_fields=["is_active"])
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
 @pytest.mark.parametrize("region", [True, False])
 def test_person_without_role_or_home_node_is_told_to_contact_their_admin(client, city, region):
     user = (

@@ -358,13 +358,13 @@ def test_queue_query_count_is_constant(client, city, rows, django_assert_num_que
         if i % 3 == 0:
             services.report_accept_local(report_id=report.pk, by=admin, unit_id=unit.pk)
     client.force_login(admin)
-    # session, user, the user's home node (jurisdiction), count, rows, townships of the
-    # filter form, units of the bulk form: 7 whatever the number of rows.
-    with django_assert_num_queries(7):
+    # session, user with home node (jurisdiction), count, rows, townships of the filter
+    # form, units of the bulk form: 6 whatever the number of rows.
+    with django_assert_num_queries(6):
         response = client.get(reverse("report-queue"))
     assert response.status_code == 200
-    # The htmx list partial has no filter form: 6.
-    with django_assert_num_queries(6):
+    # The htmx list partial has no filter form: 5.
+    with django_assert_num_queries(5):
         client.get(reverse("report-queue"), HTTP_HX_REQUEST="true")
 
 
