@@ -8,8 +8,8 @@ from django.utils import timezone
 from grid.labels import choice_label
 from grid.models import GRID_POINT_ROLES
 from reports.models import Status
-from reports.selectors import clock_state, report_worklist_for
-from reports.views.labels import plain_status, queue_title
+from reports.selectors import report_worklist_for
+from reports.views.labels import clock_for, plain_status, queue_title
 from reports.views.lists import QUEUE_ROLES
 
 register = template.Library()
@@ -28,7 +28,7 @@ def worklist(context, show_heading: bool = True) -> dict:
         return {"worklist": None}
     work = report_worklist_for(user=user, now=now)
     for report in work.rows:
-        report.clock = clock_state(report, now=now)
+        report.clock = clock_for(report, now=now)
         report.plain_status = plain_status(report.status)
         report.status_label = choice_label(Status, report.status)
     return {

@@ -264,10 +264,17 @@ def test_queue_overdue_filter_and_clock_colours(client, city):
     client.force_login(city.county_admin(0))
     response = client.get(reverse("report-queue"))
     clocks = {r.pk: r.clock for r in response.context["page"].object_list}
-    assert clocks == {fresh.pk: "ok", close_to_limit.pk: "amber", late.pk: "red"}
+    assert {pk: c.state for pk, c in clocks.items()} == {
+        fresh.pk: "ok",
+        close_to_limit.pk: "amber",
+        late.pk: "red",
+    }
+    assert clocks[fresh.pk].text == "1\xa0hour"
+    assert clocks[late.pk].text == "Overdue · 1\xa0day, 6\xa0hours"
     html = response.content.decode()
     assert "rp-clock-red" in html
     assert "rp-clock-amber" in html
+    assert "Due soon · 20\xa0hours" in html
     overdue = client.get(reverse("report-queue"), {"overdue": "on"})
     assert [r.pk for r in overdue.context["page"].object_list] == [late.pk]
 

@@ -21,7 +21,6 @@ from grid.models import GRID_POINT_ROLES
 from reports.forms import TRANSITION_FORMS, TransitionForm, add_service_errors
 from reports.models import Category, Grade, RejectKind, Report
 from reports.selectors import (
-    clock_state,
     may_see_reporter,
     report_attachment_for,
     report_available_transitions,
@@ -30,7 +29,7 @@ from reports.selectors import (
     report_timeline_for,
 )
 from reports.services import TRANSITION_SERVICES
-from reports.views.labels import action_label, plain_status, queue_title
+from reports.views.labels import action_label, clock_for, plain_status, queue_title
 from reports.views.lists import QUEUE_ROLES
 
 access_log = logging.getLogger("reports.access")
@@ -140,7 +139,7 @@ def _render_case(
         "report": report,
         "now": now,
         "plain_status": plain_status(report.status),
-        "clock": clock_state(report, now=now),
+        "clock": clock_for(report, now=now, long=True),
         "show_reporter": show_reporter,
         "is_staff_view": user.role not in GRID_POINT_ROLES,
         "back": _back_link(user),

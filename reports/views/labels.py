@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from grid.models import Role
 from reports.models import Status
+from reports.selectors import clock_state
 
 # What a case's state means to the person who filed it ("在县级处置").
 PLAIN_STATUS = {
@@ -53,3 +59,28 @@ QUEUE_TITLES = {
 def queue_title(user) -> str:
     """The name of ``user``'s queue page ("Cases" for leaders and admins, who oversee)."""
     return str(QUEUE_TITLES.get(user.role, _("Cases")))
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A case's disposal clock as pages show it: the state (a CSS class), words, a tooltip."""
+
+    state: str  # ok, amber, red or done (see reports.selectors.clock_state)
+    text: str
+    title: str
+
+
+def clock_for(report, *, now: datetime, long: bool = False) -> Clock:
+    """The clock of ``report`` at ``now``; ``long`` says "… since discovery" in full."""
+    state = clock_state(report, now=now)
+    due = timezone.localtime(report.disposal_due_at).strftime("%Y-%m-%d %H:%M")  # |date:"Y-m-d H:i"
+    title = _("Disposal status due %(due)s") % {"due": due}
+    if state == "done":
+        return Clock(state, str(_("Disposal reported")), title)
+    since = timesince(report.discovered_at, now)
+    text = _("%(time)s since discovery") % {"time": since} if long else since
+    if state == "red":
+        text = f"{_('Overdue')} · {text}"
+    elif state == "amber":
+        text = f"{_('Due soon')} · {text}"
+    return Clock(state, text, title)
