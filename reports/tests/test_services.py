@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
-from django_fsm import TransitionNotAllowed
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from grid.models import Role
 from grid.tests.factories import UserFactory
@@ -205,3 +206,16 @@ def test_events_are_append_only(city):
         event.save()
     with pytest.raises(ValueError, match="append-only"):
         event.delete()
+
+
+def test_a_stale_copy_of_a_case_cannot_overwrite_a_newer_state(city):
+    # given two copies of one case, read before anyone acted on it
+    report = submit(city.informant(0))
+    stale = Report.objects.get(pk=report.pk)
+    services.report_escalate(report_id=report.pk, by=city.county_admin(0), reason="重大")
+    # when the stale copy is saved from its old state
+    stale.accept_local(unit=city.units[0])
+    # then the guard refuses it and the stored state stays
+    with pytest.raises(ConcurrentTransition), transaction.atomic():
+        stale.save()
+    assert Report.objects.get(pk=report.pk).status == Status.ESCALATED
