@@ -17,12 +17,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 
 from grid.models import GRID_POINT_ROLES, Level, Region, Role, Unit, UnitKind, User
-from notifications.services import notify
+from notifications.services import notify, notify_where
 from reports.attachments import CheckedFile, check_attachments
 from reports.models import (
     CaseCounter,
@@ -88,15 +89,18 @@ def _county_of(region: Region) -> Region:
 def _find_retry(
     *, reporter: User, idempotency_key: str, content_hash: str, now: datetime
 ) -> Report | None:
-    qs = Report.objects.filter(reporter=reporter)
-    if idempotency_key:
-        found = qs.filter(idempotency_key=idempotency_key).first()
-        if found is not None:
-            return found
+    """The report a retry repeats: the same idempotency key, else the same content lately.
+
+    One query: within the window an informant has at most one report of given content (a
+    second would have been a retry), so two rows hold both kinds of match.
+    """
     window = now - timedelta(seconds=settings.REPORT_RETRY_WINDOW_SECONDS)
-    return (
-        qs.filter(content_hash=content_hash, created_at__gte=window).order_by("-created_at").first()
-    )
+    match = Q(content_hash=content_hash, created_at__gte=window)
+    if idempotency_key:
+        match |= Q(idempotency_key=idempotency_key)
+    found = list(Report.objects.filter(match, reporter=reporter).order_by("-created_at")[:2])
+    keyed = [r for r in found if idempotency_key and r.idempotency_key == idempotency_key]
+    return (keyed or found or [None])[0]
 
 
 def _likely_duplicate(*, hashes: list[str], now: datetime) -> Report | None:
@@ -205,7 +209,8 @@ def report_submit(
 
     A retry is a POST with the same idempotency key, or the same informant sending identical
     content within ``REPORT_RETRY_WINDOW_SECONDS``. The informant's row is locked for the
-    insert, so two simultaneous retries still create one report.
+    insert, so two simultaneous retries still create one report. A new report comes with its
+    sources, attachments and first event loaded (``report.sources.all()`` etc. read nothing).
     """
     now = now or timezone.now()
     source_urls = [u.strip() for u in (source_urls or []) if u and u.strip()]
@@ -241,12 +246,7 @@ def report_submit(
         urls=source_urls,
         region_id=region.pk,
     )
-    existing = _find_retry(
-        reporter=reporter, idempotency_key=idempotency_key, content_hash=content_hash, now=now
-    )
-    if existing is not None:
-        return existing, False
-
+    # Taken before the transaction (see next_case_number); a retry found below leaves a gap.
     case_number = next_case_number(now=now)
     hashes = [url_hash(u) for u in source_urls]
     try:
@@ -279,7 +279,7 @@ def report_submit(
                 disposal_due_at=discovered_at + timedelta(hours=settings.REPORT_DISPOSAL_HOURS),
                 likely_duplicate_of=_likely_duplicate(hashes=hashes, now=now),
             )
-            ReportSource.objects.bulk_create(
+            sources = ReportSource.objects.bulk_create(
                 [
                     ReportSource(
                         report=report, url=u, normalized_url=normalize_url(u)[:2000], url_hash=h
@@ -287,9 +287,11 @@ def report_submit(
                     for u, h in zip(source_urls, hashes, strict=True)
                 ]
             )
-            for number, item in enumerate(checked, start=1):
+            stored = [
                 _store_attachment(report=report, number=number, checked=item, by=reporter)
-            ReportEvent.objects.create(
+                for number, item in enumerate(checked, start=1)
+            ]
+            event = ReportEvent.objects.create(
                 report=report,
                 transition="submit",
                 source="",
@@ -312,7 +314,19 @@ def report_submit(
         if existing is None:
             raise
         return existing, False
+    # The new case comes with what was just written, so its answer needs no re-reading.
+    _preload(report, sources=sources, attachments=stored, events=[event])
     return report, True
+
+
+def _preload(report: Report, **related: list) -> None:
+    """Fill ``report``'s related managers as ``prefetch_related`` would, from rows in hand."""
+    cache = report.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in related.items():
+        queryset = getattr(report, name).get_queryset()
+        queryset._result_cache = list(rows)
+        queryset._prefetch_done = True
+        cache[name] = queryset
 
 
 # --- transitions -----------------------------------------------------------------------------
@@ -638,8 +652,8 @@ def _notify_role(
         recipients = recipients.filter(region_id=region_id)
     if unit_id is not None:
         recipients = recipients.filter(unit_id=unit_id)
-    notify(
-        recipient_ids=list(recipients.values_list("pk", flat=True)),
+    notify_where(
+        recipients=recipients,
         kind=kind,
         subject=report.case_number,
         text=report.title,

@@ -158,6 +158,27 @@ def test_informant_files_with_attachments_as_multipart(cast, settings, tmp_path)
     ]
     assert body["attachments"][0]["size"] == len(PNG)
     assert body["attachments"][0]["url"].endswith(f"/api/v1/reports/{body['id']}/attachments/1/")
+    # The answer is built from what intake just wrote: it is the case as a read returns it.
+    assert api(cast.reporter).get(f"{LIST_URL}{body['id']}/").json() == body
+
+
+def test_filing_answers_without_reading_the_case_back(cast, django_assert_max_num_queries):
+    client = api(cast.reporter)
+    # token and person, case number, lock, retry check, county, duplicate check, the inserts
+    # of case, sources, event and notifications, and the transaction's two ends: nothing after.
+    with django_assert_max_num_queries(12):
+        response = client.post(
+            LIST_URL,
+            {
+                "title": "网传某村道路塌陷",
+                "body": "需要核实。",
+                "category": "negative",
+                "source_platform": "wechat_group",
+                "source_urls": ["https://example.com/a"],
+            },
+            format="json",
+        )
+    assert response.status_code == 201, response.json()
 
 
 def test_attachments_are_checked_by_content(cast, settings, tmp_path):
