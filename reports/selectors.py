@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from reports.models import (
     Category,
     Grade,
     Report,
+    ReportAmendment,
     ReportAttachment,
     ReportEvent,
     Status,
@@ -182,7 +183,10 @@ def report_merged_into(*, user: User, report: Report) -> list[Report]:
     """Cases rejected as duplicates of ``report`` that ``user`` may see, with their reporters.
 
     Merging keeps every reporter credited: the original case lists who else reported it.
+    No query for a case from :func:`report_detail_for` that has none.
     """
+    if getattr(report, "has_duplicates", True) is False:
+        return []
     return list(
         Report.objects.visible_to(user)
         .filter(duplicate_of=report)
@@ -191,9 +195,24 @@ def report_merged_into(*, user: User, report: Report) -> list[Report]:
     )
 
 
+def report_amendments_for(*, report: Report) -> list[ReportAmendment]:
+    """Corrections recorded beside the case's original text, oldest first, with who made them.
+
+    No query for a case from :func:`report_detail_for` that has none.
+    """
+    if getattr(report, "has_amendments", True) is False:
+        return []
+    return list(report.amendments.select_related("actor").order_by("at", "id"))
+
+
 def report_detail_for(*, user: User, report_id: int) -> Report:
-    """One case, if ``user`` may see it (else Report.DoesNotExist → 404)."""
-    return (
+    """One case, if ``user`` may see it (else Report.DoesNotExist → 404).
+
+    Loaded with its places, people, units and source links; attachments, corrections and
+    merged duplicates are read only where the case has any (most have none), which the one
+    query for the case tells by ``EXISTS``.
+    """
+    report = (
         Report.objects.visible_to(user)
         .select_related(
             "region",
@@ -202,9 +221,29 @@ def report_detail_for(*, user: User, report_id: int) -> Report:
             "assigned_unit",
             "lead_unit",
         )
-        .prefetch_related("sources", "attachments")
+        .annotate(
+            has_attachments=Exists(ReportAttachment.objects.filter(report=OuterRef("pk"))),
+            has_amendments=Exists(ReportAmendment.objects.filter(report=OuterRef("pk"))),
+            has_duplicates=Exists(Report.objects.filter(duplicate_of=OuterRef("pk"))),
+        )
         .get(pk=report_id)
     )
+    if report.has_attachments:
+        prefetch_related_objects([report], "sources", "attachments")
+    else:
+        prefetch_related_objects([report], "sources")
+        preload_related(report, attachments=[])
+    return report
+
+
+def preload_related(report: Report, **related: list) -> None:
+    """Fill ``report``'s related managers as ``prefetch_related`` would, from rows in hand."""
+    cache = report.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in related.items():
+        queryset = getattr(report, name).get_queryset()
+        queryset._result_cache = list(rows)
+        queryset._prefetch_done = True
+        cache[name] = queryset
 
 
 def report_attachment_for(*, user: User, report_id: int, number: int) -> ReportAttachment | None:

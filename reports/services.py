@@ -37,6 +37,7 @@ from reports.models import (
     Status,
 )
 from reports.normalize import normalize_url, url_hash
+from reports.selectors import preload_related
 
 MAX_SOURCE_URLS = 10
 
@@ -315,18 +316,8 @@ def report_submit(
             raise
         return existing, False
     # The new case comes with what was just written, so its answer needs no re-reading.
-    _preload(report, sources=sources, attachments=stored, events=[event])
+    preload_related(report, sources=sources, attachments=stored, events=[event])
     return report, True
-
-
-def _preload(report: Report, **related: list) -> None:
-    """Fill ``report``'s related managers as ``prefetch_related`` would, from rows in hand."""
-    cache = report.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, rows in related.items():
-        queryset = getattr(report, name).get_queryset()
-        queryset._result_cache = list(rows)
-        queryset._prefetch_done = True
-        cache[name] = queryset
 
 
 # --- transitions -----------------------------------------------------------------------------

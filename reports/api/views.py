@@ -47,6 +47,7 @@ from reports.selectors import (
     SORTS,
     QueueFilters,
     may_see_reporter,
+    report_amendments_for,
     report_attachment_for,
     report_available_transitions,
     report_detail_for,
@@ -134,7 +135,7 @@ def _detail_data(request: Request, report: Report, *, new: bool = False) -> dict
         "history": list(report.events.all())
         if new
         else list(report_timeline_for(user=user, report=report)),
-        "amendments": [] if new else list(report.amendments.select_related("actor")),
+        "amendments": [] if new else report_amendments_for(report=report),
         "merged": [] if new else report_merged_into(user=user, report=report),
         "visible_case_numbers": _visible_case_numbers(
             user, [report.likely_duplicate_of_id, report.duplicate_of_id]

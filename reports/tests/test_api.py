@@ -480,6 +480,15 @@ def test_case_detail_for_the_county_admin(cast, caplog):
     assert f"user={cast.admin.pk} case={report.pk} what=detail" in caplog.text
 
 
+def test_case_detail_reads_only_what_the_case_has(cast, django_assert_num_queries):
+    report = submit(cast.reporter)
+    client = api(cast.admin)
+    # token and person, the case (which tells whether it has attachments, corrections or
+    # merged duplicates: this one has none), its source links, its history.
+    with django_assert_num_queries(4):
+        assert client.get(detail_url(report)).status_code == 200
+
+
 def test_case_detail_hides_the_reporter_from_unit_liaisons(cast):
     report = case_in(cast, Status.ROUTED)
     body = api(cast.liaison).get(detail_url(report)).json()

@@ -22,6 +22,7 @@ from reports.forms import TRANSITION_FORMS, TransitionForm, add_service_errors
 from reports.models import Category, Grade, RejectKind, Report
 from reports.selectors import (
     may_see_reporter,
+    report_amendments_for,
     report_attachment_for,
     report_available_transitions,
     report_detail_for,
@@ -84,7 +85,7 @@ def _timeline(user, report: Report, show_reporter: bool) -> list[dict]:
 
 def _amendments(report: Report) -> list[str]:
     lines = []
-    for amendment in report.amendments.select_related("actor"):
+    for amendment in report_amendments_for(report=report):
         if amendment.field == "category":
             old, new = (
                 choice_label(Category, amendment.old_value),
