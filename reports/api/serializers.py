@@ -6,10 +6,12 @@ which state, what is valid) and answer with the same errors the pages show.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -19,7 +21,7 @@ from grid.api.serializers import ChoiceLabelField
 from grid.models import GRID_POINT_ROLES
 from reports.attachments import MAX_ATTACHMENTS
 from reports.models import Category, Grade, RejectKind, Report, SourcePlatform, Status
-from reports.selectors import clock_state, may_see_reporter
+from reports.selectors import clock_state, clock_state_at, may_see_reporter
 from reports.services import MAX_SOURCE_URLS, TRANSITION_SERVICES
 
 CLOCK_STATES = ["ok", "amber", "red", "done"]
@@ -52,54 +54,91 @@ class CasePersonSerializer(serializers.Serializer):
 # --- output ----------------------------------------------------------------------------------
 
 
-class ReportRowsSerializer(serializers.ListSerializer):
-    """Many list rows: the child's exact output, built without DRF's per-field dispatch.
+# What a list row reads: plain values, no model instances (``report_rows``).
+ROW_VALUES = (
+    "id",
+    "case_number",
+    "title",
+    "status",
+    "category",
+    "grade",
+    "suggested_grade",
+    "region__id",
+    "region__code",
+    "region__name",
+    "discovered_at",
+    "created_at",
+    "disposal_due_at",
+    "disposal_reported_at",
+    "assigned_unit__id",
+    "assigned_unit__name",
+    "lead_unit__id",
+    "lead_unit__name",
+    "likely_duplicate_of_id",
+)
 
-    A 50-row page spent about 7 ms in field lookups, ``get_attribute`` and nested
-    serializers; rows here are plain dicts from the same field objects (datetimes and labels
-    formatted by them). ``test_api.py::test_rows_match_the_row_serializer`` holds the two equal.
+
+def report_rows(
+    rows: Iterable[dict], *, now: datetime, visible_case_numbers: dict[int, str]
+) -> list[dict]:
+    """List rows exactly as :class:`ReportListSerializer` writes them, from ``ROW_VALUES``.
+
+    A 50-row page spent most of its time building model instances (a report and three related
+    rows each, and django-fsm's bookkeeping) and in DRF's per-field dispatch; here each row is
+    one dict from one dict. ``test_api.py::test_rows_match_the_row_serializer`` holds the two
+    equal.
     """
+    tz = timezone.get_current_timezone()
+    # Labels in the active language, looked up once per page.
+    status, category, grade = (
+        {value: str(label) for value, label in choices.choices}
+        for choices in (Status, Category, Grade)
+    )
 
-    def to_representation(self, data) -> list[dict]:
-        fields = self.child.fields
-        when = fields["created_at"].to_representation
-        labels = {
-            name: fields[name].to_representation
-            for name in ("status_display", "category_display", "grade_display")
-        }
-        suggested = fields["suggested_grade_display"].to_representation
-        now = self.context["now"]
-        numbers = self.context.get("visible_case_numbers", {})
+    def when(value: datetime | None) -> str | None:  # DRF's DateTimeField, ISO 8601
+        if value is None:
+            return None
+        text = value.astimezone(tz).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
 
-        def unit(u) -> dict | None:
-            return None if u is None else {"id": u.pk, "name": u.name}
+    def unit(pk: int | None, name: str | None) -> dict | None:
+        return None if pk is None else {"id": pk, "name": name}
 
-        rows = []
-        for r in data.all() if hasattr(data, "all") else data:
-            rows.append(
-                {
-                    "id": r.pk,
-                    "case_number": r.case_number,
-                    "title": r.title,
-                    "status": r.status,
-                    "status_display": labels["status_display"](r.status),
-                    "category": r.category,
-                    "category_display": labels["category_display"](r.category),
-                    "grade": r.grade,
-                    "grade_display": labels["grade_display"](r.grade),
-                    "suggested_grade": r.suggested_grade,
-                    "suggested_grade_display": suggested(r.suggested_grade),
-                    "region": {"id": r.region.pk, "code": r.region.code, "name": r.region.name},
-                    "discovered_at": when(r.discovered_at),
-                    "created_at": when(r.created_at),
-                    "disposal_due_at": when(r.disposal_due_at),
-                    "clock": clock_state(r, now=now),
-                    "assigned_unit": unit(r.assigned_unit),
-                    "lead_unit": unit(r.lead_unit),
-                    "likely_duplicate_of": numbers.get(r.likely_duplicate_of_id),
-                }
-            )
-        return rows
+    out = []
+    for r in rows:
+        out.append(
+            {
+                "id": r["id"],
+                "case_number": r["case_number"],
+                "title": r["title"],
+                "status": r["status"],
+                "status_display": status.get(r["status"], r["status"]),
+                "category": r["category"],
+                "category_display": category.get(r["category"], r["category"]),
+                "grade": r["grade"],
+                "grade_display": grade.get(r["grade"], r["grade"]),
+                "suggested_grade": r["suggested_grade"],
+                "suggested_grade_display": grade.get(r["suggested_grade"], r["suggested_grade"]),
+                "region": {
+                    "id": r["region__id"],
+                    "code": r["region__code"],
+                    "name": r["region__name"],
+                },
+                "discovered_at": when(r["discovered_at"]),
+                "created_at": when(r["created_at"]),
+                "disposal_due_at": when(r["disposal_due_at"]),
+                "clock": clock_state_at(
+                    due=r["disposal_due_at"],
+                    discovered=r["discovered_at"],
+                    reported=r["disposal_reported_at"],
+                    now=now,
+                ),
+                "assigned_unit": unit(r["assigned_unit__id"], r["assigned_unit__name"]),
+                "lead_unit": unit(r["lead_unit__id"], r["lead_unit__name"]),
+                "likely_duplicate_of": visible_case_numbers.get(r["likely_duplicate_of_id"]),
+            }
+        )
+    return out
 
 
 class ReportListSerializer(serializers.ModelSerializer):
@@ -121,7 +160,6 @@ class ReportListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Report
-        list_serializer_class = ReportRowsSerializer
         fields = [
             "id",
             "case_number",
