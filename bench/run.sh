@@ -11,7 +11,9 @@ PY=${PY:-$ROOT/.venv/bin/python}
 DB=${BENCH_DB:-bench}
 [ "$DB" = "test" ] && { echo "refusing to benchmark in the database 'test'"; exit 2; }
 export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/$DB}
-export REDIS_URL=${REDIS_URL:-}
+# As in production: cache and sessions in Redis (database 1 here; BENCH_REDIS_URL= runs
+# without Redis).
+export REDIS_URL=${BENCH_REDIS_URL-redis://127.0.0.1:6379/1}
 DURATION=${BENCH_DURATION:-20s}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 PORT=${BENCH_PORT:-8765}
@@ -19,6 +21,9 @@ WORKERS=${BENCH_WORKERS:-$(( 2 * $(nproc) + 1 ))}
 export BENCH_DIR=$ROOT/bench RESULTS=$ROOT/bench/results
 mkdir -p "$RESULTS"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+if [ -n "$REDIS_URL" ] && ! redis-cli -u "$REDIS_URL" ping >/dev/null 2>&1; then
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+fi
 
 if ! psql -h 127.0.0.1 -U postgres -lqt | cut -d'|' -f1 | grep -qw "$DB"; then
   createdb -h 127.0.0.1 -U postgres "$DB"

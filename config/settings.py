@@ -128,8 +128,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions live in the database, so any web node can serve any request.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, so any web node can serve any request; with Redis they are
+# also cached there (write-through), so a page reads its session without a database query.
+# Without Redis the cache is per process, which must not hold sessions (a log-out in one
+# process would not reach another).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_SECONDS", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

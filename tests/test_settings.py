@@ -58,20 +58,23 @@ def test_database_url_selects_the_engine(url, engine):
     assert result.stdout.strip() == engine
 
 
-def test_redis_url_switches_broker_and_cache_and_default_needs_no_server():
+def test_redis_url_switches_broker_cache_and_sessions_and_default_needs_no_server():
     code = (
         "from django.conf import settings; "
-        "print(settings.CELERY_BROKER_URL, settings.CACHES['default']['BACKEND'])"
+        "print(settings.CELERY_BROKER_URL, settings.CACHES['default']['BACKEND'], "
+        "settings.SESSION_ENGINE)"
     )
     default = _manage("shell", "--no-imports", "-c", code, REDIS_URL="")
     assert default.stdout.split() == [
         "filesystem://",
         "django.core.cache.backends.locmem.LocMemCache",
+        "django.contrib.sessions.backends.db",  # a per-process cache must not hold sessions
     ]
     redis = _manage("shell", "--no-imports", "-c", code, REDIS_URL="redis://127.0.0.1:6379/0")
     assert redis.stdout.split() == [
         "redis://127.0.0.1:6379/0",
         "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
     ]
 
 

@@ -14,7 +14,6 @@ from contextlib import contextmanager, suppress
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,6 +47,7 @@ from reports.api.serializers import (
 from reports.models import Category, Grade, Report, Status
 from reports.selectors import (
     SORTS,
+    CaseRows,
     QueueFilters,
     may_see_reporter,
     report_amendments_for,
@@ -150,24 +150,6 @@ def _detail_data(request: Request, report: Report, *, new: bool = False) -> dict
 # --- list and create -------------------------------------------------------------------------
 
 
-class CaseRows:
-    """A case list as the paginator sees it: counted as cases, each page read as row values.
-
-    The page holds only the columns a row shows (``ROW_VALUES``), no model instances. The
-    count stays a count of the cases alone (a count of ``.values()`` would keep its joins).
-    """
-
-    def __init__(self, cases: QuerySet) -> None:
-        self.cases = cases
-        self.ordered = cases.ordered
-
-    def count(self) -> int:
-        return self.cases.count()
-
-    def __getitem__(self, key: slice) -> list[dict]:
-        return list(self.cases.values(*ROW_VALUES)[key])
-
-
 LIST_PARAMETERS = [
     OpenApiParameter("status", str, many=True, enum=Status.values, description="Repeatable."),
     OpenApiParameter("category", str, enum=Category.values),
@@ -233,7 +215,7 @@ class ReportListCreateView(generics.ListCreateAPIView):
         return report_list_for(user=self.request.user, filters=filters)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(CaseRows(self.get_queryset()))
+        page = self.paginate_queryset(CaseRows(self.get_queryset(), ROW_VALUES))
         rows = report_rows(
             page,
             now=timezone.now(),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,9 +22,9 @@ from grid.labels import choice_label
 from grid.models import GRID_POINT_ROLES, Role
 from reports.forms import BulkActionForm, QueueFilterForm
 from reports.models import Category, Report, Status
-from reports.selectors import QueueFilters, report_list_for, report_queue_for
+from reports.selectors import CaseRows, QueueFilters, report_list_for, report_queue_for
 from reports.services import report_accept_local, report_escalate
-from reports.views.labels import clock_for, plain_status, queue_title
+from reports.views.labels import Clock, clock_for, plain_status, queue_title
 
 PAGE_SIZE = 25
 MINE_PAGE_SIZE = 20
@@ -57,24 +60,62 @@ def _require_queue_role(user) -> None:
         raise PermissionDenied(_("Case queues are for county admins, units and the city platform."))
 
 
-def _prepare_rows(reports, *, now) -> None:
-    """What each queue row shows, worked out here once rather than by tags in the row loop."""
-    for report in reports:
-        report.clock = clock_for(report, now=now)
-        report.status_label = choice_label(Status, report.status)
-        report.category_label = choice_label(Category, report.category)
-        report.url = reverse("report-detail", args=[report.pk])
-        report.duplicate_url = (
-            reverse("report-detail", args=[report.likely_duplicate_of_id])
-            if report.likely_duplicate_of_id
-            else ""
+# What a queue row shows, read as plain values (see reports.selectors.CaseRows).
+QUEUE_ROW_VALUES = (
+    "id",
+    "case_number",
+    "title",
+    "status",
+    "category",
+    "region__name",
+    "discovered_at",
+    "disposal_due_at",
+    "disposal_reported_at",
+    "likely_duplicate_of_id",
+    "assigned_unit__name",
+    "lead_unit__name",
+)
+
+
+@dataclass
+class QueueRow:
+    """One row of the queue page, everything it shows worked out once, in the view."""
+
+    pk: int
+    case_number: str
+    title: str
+    status: str
+    status_label: str
+    category_label: str
+    place: str
+    clock: Clock
+    url: str
+    duplicate_url: str
+    select_label: str
+    unit_name: str
+
+
+def _queue_rows(values: list[dict], *, now) -> list[QueueRow]:
+    rows = []
+    for v in values:
+        duplicate = v["likely_duplicate_of_id"]
+        rows.append(
+            QueueRow(
+                pk=v["id"],
+                case_number=v["case_number"],
+                title=v["title"],
+                status=v["status"],
+                status_label=choice_label(Status, v["status"]),
+                category_label=choice_label(Category, v["category"]),
+                place=v["region__name"],
+                clock=clock_for(SimpleNamespace(**v), now=now),
+                url=reverse("report-detail", args=[v["id"]]),
+                duplicate_url=reverse("report-detail", args=[duplicate]) if duplicate else "",
+                select_label=_("Select %(number)s") % {"number": v["case_number"]},
+                unit_name=v["assigned_unit__name"] or v["lead_unit__name"] or "—",
+            )
         )
-        report.select_label = _("Select %(number)s") % {"number": report.case_number}
-        report.unit_name = (
-            (report.assigned_unit.name if report.assigned_unit_id else "")
-            or (report.lead_unit.name if report.lead_unit_id else "")
-            or "—"
-        )
+    return rows
 
 
 @login_required
@@ -95,8 +136,9 @@ def report_queue(request: HttpRequest) -> HttpResponse:
         filter_errors = [str(m) for messages_ in exc.message_dict.values() for m in messages_]
     else:
         reports = report_queue_for(user=user, filters=filters, now=now)
-        page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-        _prepare_rows(page.object_list, now=now)
+        rows = CaseRows(reports, QUEUE_ROW_VALUES)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = _queue_rows(page.object_list, now=now)
 
     can_act = user.role == Role.COUNTY_ADMIN
     query = request.GET.copy()
