@@ -104,20 +104,21 @@ def _find_retry(
     return (keyed or found or [None])[0]
 
 
-def _likely_duplicate(*, hashes: list[str], now: datetime) -> Report | None:
+def _likely_duplicate_id(*, hashes: list[str], now: datetime) -> int | None:
+    """The case a source link was last reported on lately (its original, if it was merged)."""
     if not hashes:
         return None
     since = now - timedelta(days=settings.REPORT_DUPLICATE_WINDOW_DAYS)
-    source = (
+    found = (
         ReportSource.objects.filter(url_hash__in=hashes, created_at__gte=since)
-        .select_related("report")
         .order_by("-created_at")
+        .values_list("report_id", "report__duplicate_of_id")
         .first()
     )
-    if source is None:
+    if found is None:
         return None
-    original = source.report
-    return original.duplicate_of or original
+    report_id, original_id = found
+    return original_id or report_id
 
 
 def _store_attachment(
@@ -278,7 +279,7 @@ def report_submit(
                 idempotency_key=idempotency_key,
                 content_hash=content_hash,
                 disposal_due_at=discovered_at + timedelta(hours=settings.REPORT_DISPOSAL_HOURS),
-                likely_duplicate_of=_likely_duplicate(hashes=hashes, now=now),
+                likely_duplicate_of_id=_likely_duplicate_id(hashes=hashes, now=now),
             )
             sources = ReportSource.objects.bulk_create(
                 [

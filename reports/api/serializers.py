@@ -18,6 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from grid.api.serializers import ChoiceLabelField
+from grid.labels import choice_label
 from grid.models import GRID_POINT_ROLES
 from reports.attachments import MAX_ATTACHMENTS
 from reports.models import Category, Grade, RejectKind, Report, SourcePlatform, Status
@@ -78,6 +79,14 @@ ROW_VALUES = (
 )
 
 
+def _iso(value: datetime | None, tz) -> str | None:
+    """DRF's DateTimeField output (ISO 8601 in the current time zone) without its dispatch."""
+    if value is None:
+        return None
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 def report_rows(
     rows: Iterable[dict], *, now: datetime, visible_case_numbers: dict[int, str]
 ) -> list[dict]:
@@ -95,11 +104,8 @@ def report_rows(
         for choices in (Status, Category, Grade)
     )
 
-    def when(value: datetime | None) -> str | None:  # DRF's DateTimeField, ISO 8601
-        if value is None:
-            return None
-        text = value.astimezone(tz).isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    def when(value: datetime | None) -> str | None:
+        return _iso(value, tz)
 
     def unit(pk: int | None, name: str | None) -> dict | None:
         return None if pk is None else {"id": pk, "name": name}
@@ -347,7 +353,7 @@ class ReportDetailSerializer(ReportListSerializer):
             {
                 "id": case.pk,
                 "case_number": case.case_number,
-                "created_at": case.created_at,
+                "created_at": serializers.DateTimeField().to_representation(case.created_at),
                 "reporter": CasePersonSerializer(case.reporter).data
                 if may_see_reporter(user, case)
                 else None,
@@ -512,3 +518,118 @@ TRANSITIONS: dict[str, TransitionSpec] = {
 }
 
 TRANSITION_LABELS = {"submit": _("Submitted"), **{n: s.label for n, s in TRANSITIONS.items()}}
+
+
+# --- the full case, written out --------------------------------------------------------------
+
+
+def report_detail(report: Report, *, context: dict) -> dict:
+    """The case exactly as :class:`ReportDetailSerializer` writes it, for the same context.
+
+    DRF builds the serializer's 35 fields anew on every request and dispatches per field;
+    this writes the same dict directly (``test_api.py::test_detail_matches_the_serializer``
+    holds the two equal for every kind of case and caller).
+    """
+    tz = timezone.get_current_timezone()
+    request = context["request"]
+    show_reporter = context["show_reporter"]
+    numbers = context.get("visible_case_numbers", {})
+    staff_only = request.user.role in GRID_POINT_ROLES
+
+    def region(r) -> dict:
+        return {"id": r.pk, "code": r.code, "name": r.name}
+
+    def unit(u) -> dict | None:
+        return None if u is None else {"id": u.pk, "name": u.name}
+
+    def person(p) -> dict:
+        return {"id": p.pk, "name": p.get_full_name()}
+
+    def event(e) -> dict:
+        hidden = e.actor_id == report.reporter_id and not show_reporter
+        return {
+            "transition": e.transition,
+            "transition_label": str(TRANSITION_LABELS.get(e.transition, e.transition)),
+            "source": e.source,
+            "target": e.target,
+            "actor_name": None if hidden else e.actor.get_full_name(),
+            "at": _iso(e.at, tz),
+            "comment": e.comment,
+            "data": {k: v for k, v in e.data.items() if k not in STAFF_ONLY_DATA}
+            if staff_only
+            else e.data,
+        }
+
+    def attachment(a) -> dict:
+        url = reverse("reports_api:report-attachment", args=[a.report_id, a.number])
+        return {
+            "number": a.number,
+            "name": a.original_name,
+            "content_type": a.content_type,
+            "size": a.size,
+            "sha256": a.sha256,
+            "url": request.build_absolute_uri(url),
+        }
+
+    def label(choices, value: str) -> str:
+        return choice_label(choices, value)
+
+    return {
+        "id": report.pk,
+        "case_number": report.case_number,
+        "title": report.title,
+        "status": report.status,
+        "status_display": label(Status, report.status),
+        "category": report.category,
+        "category_display": label(Category, report.category),
+        "grade": report.grade,
+        "grade_display": label(Grade, report.grade),
+        "suggested_grade": report.suggested_grade,
+        "suggested_grade_display": label(Grade, report.suggested_grade),
+        "region": region(report.region),
+        "discovered_at": _iso(report.discovered_at, tz),
+        "created_at": _iso(report.created_at, tz),
+        "disposal_due_at": _iso(report.disposal_due_at, tz),
+        "clock": clock_state(report, now=context["now"]),
+        "assigned_unit": unit(report.assigned_unit),
+        "lead_unit": unit(report.lead_unit),
+        "likely_duplicate_of": numbers.get(report.likely_duplicate_of_id),
+        "body": report.body,
+        "source_platform": report.source_platform,
+        "county": region(report.county),
+        "source_urls": [x.url for x in sorted(report.sources.all(), key=lambda x: x.pk)],
+        "attachments": [attachment(a) for a in report.attachments.all()],
+        "reporter": person(report.reporter) if show_reporter else None,
+        "reject_kind": report.reject_kind,
+        "reject_kind_display": label(RejectKind, report.reject_kind),
+        "duplicate_of": numbers.get(report.duplicate_of_id),
+        "resolution": report.resolution,
+        "disposal_reported_at": _iso(report.disposal_reported_at, tz),
+        "closed_at": _iso(report.closed_at, tz),
+        "updated_at": _iso(report.updated_at, tz),
+        "available_transitions": [
+            {"name": name, "label": str(TRANSITION_LABELS.get(name, name))}
+            for name in context["available_transitions"]
+        ],
+        "history": [event(e) for e in context["history"]],
+        "amendments": [
+            {
+                "field": a.field,
+                "old_value": a.old_value,
+                "new_value": a.new_value,
+                "reason": a.reason,
+                "actor_name": a.actor.get_full_name(),
+                "at": _iso(a.at, tz),
+            }
+            for a in context["amendments"]
+        ],
+        "merged_duplicates": [
+            {
+                "id": case.pk,
+                "case_number": case.case_number,
+                "created_at": _iso(case.created_at, tz),
+                "reporter": person(case.reporter) if may_see_reporter(request.user, case) else None,
+            }
+            for case in context["merged"]
+        ],
+    }

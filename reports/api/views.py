@@ -42,6 +42,7 @@ from reports.api.serializers import (
     ReportCreateSerializer,
     ReportDetailSerializer,
     ReportListSerializer,
+    report_detail,
     report_rows,
 )
 from reports.models import Category, Grade, Report, Status
@@ -122,15 +123,15 @@ def _visible_case_numbers(user, ids: Iterable[int | None]) -> dict[int, str]:
     )
 
 
-def _detail_data(request: Request, report: Report, *, new: bool = False) -> dict:
-    """The case as ``request.user`` may see it.
+def detail_context(request: Request, report: Report, *, new: bool = False) -> dict:
+    """What the case's answer needs besides the case, as ``request.user`` may see it.
 
     ``new``: the report its reporter just filed, as ``report_submit`` returns it (sources,
     attachments and the one event loaded; nothing amended or merged yet), so the answer to
     intake reads nothing more from the database.
     """
     user = request.user
-    context = {
+    return {
         "request": request,
         "now": timezone.now(),
         "show_reporter": may_see_reporter(user, report),
@@ -144,7 +145,11 @@ def _detail_data(request: Request, report: Report, *, new: bool = False) -> dict
             user, [report.likely_duplicate_of_id, report.duplicate_of_id]
         ),
     }
-    return ReportDetailSerializer(report, context=context).data
+
+
+def _detail_data(request: Request, report: Report, *, new: bool = False) -> dict:
+    """The case as ``request.user`` may see it (``ReportDetailSerializer``'s shape)."""
+    return report_detail(report, context=detail_context(request, report, new=new))
 
 
 # --- list and create -------------------------------------------------------------------------

@@ -546,6 +546,59 @@ def test_amendments_are_shown(cast):
     assert amendment["actor_name"] == cast.admin.name
 
 
+def test_detail_matches_the_serializer(cast, city, settings, tmp_path):
+    """The written-out case is exactly what DRF's ReportDetailSerializer makes of it."""
+    from django.utils import translation
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from reports.api.serializers import ReportDetailSerializer, report_detail
+    from reports.api.views import detail_context
+    from reports.selectors import report_detail_for
+
+    settings.MEDIA_ROOT = tmp_path
+    # every kind of case: plain, with an attachment, corrected, merged into, rejected as a
+    # duplicate, a likely duplicate, handled locally, routed, closed, returned
+    plain = submit(cast.reporter, source_urls=["https://weibo.com/status/5"])
+    with_file = submit(
+        cast.reporter,
+        attachments=[SimpleUploadedFile("a.png", PNG, content_type="image/png")],
+    )
+    services.report_amend_category(
+        report_id=plain.pk, by=cast.admin, category="rumour", reason="实为谣言"
+    )
+    again = submit(city.informant(1), source_urls=["https://weibo.com/status/5"])
+    services.report_reject(
+        report_id=again.pk,
+        by=cast.admin,
+        kind="duplicate",
+        reason="重复",
+        duplicate_of=plain.case_number,
+    )
+    cases = [plain, with_file, again] + [
+        case_in(cast, state)
+        for state in (Status.LOCAL_HANDLING, Status.ROUTED, Status.CLOSED, Status.RETURNED)
+    ]
+    factory = APIRequestFactory()
+    compared = 0
+    for user in (cast.admin, cast.reporter, cast.liaison, cast.duty):
+        for language in ("en", "zh-hans"):
+            for case in cases:
+                try:
+                    report = report_detail_for(user=user, report_id=case.pk)
+                except Report.DoesNotExist:
+                    continue
+                request = Request(factory.get("/"))
+                request.user = user
+                with translation.override(language):
+                    context = detail_context(request, report)
+                    fast = report_detail(report, context=context)
+                    slow = ReportDetailSerializer(report, context=context).data
+                assert fast == slow, (user.role, case.status)
+                compared += 1
+    assert compared >= 30
+
+
 # --- transitions -----------------------------------------------------------------------------
 
 
