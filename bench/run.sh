@@ -34,6 +34,10 @@ if [ "$("$PY" manage.py shell --no-imports -c 'from reports.models import Report
   /usr/bin/time -f "seed wall time: %e s" "$PY" manage.py seed_demo --scale province
   psql -h 127.0.0.1 -U postgres -d "$DB" -qc "VACUUM ANALYZE"
 fi
+# Earlier intake runs leave new reports their county's count must look up in the table until
+# autovacuum passes (migration reports/0003 makes it pass after 1 % new rows): start from
+# the state autovacuum keeps.
+psql -h 127.0.0.1 -U postgres -d "$DB" -qc "VACUUM ANALYZE reports_report"
 export DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false
 export DJANGO_HSTS_SECONDS=0 DJANGO_LOG_LEVEL=WARNING
