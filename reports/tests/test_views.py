@@ -704,3 +704,19 @@ def test_original_case_page_credits_the_reporters_of_merged_duplicates(client, c
     client.force_login(original.reporter)
     html = client.get(reverse("report-detail", args=[original.pk])).content.decode()
     assert duplicate.case_number not in html
+
+
+def test_clock_words_are_translated(city):
+    from django.utils import translation
+
+    from reports.views.labels import clock_for
+
+    informant = city.informant(0)
+    now = timezone.now()
+    late = submit(informant, discovered_at=now - timedelta(hours=30))
+    close = submit(informant, discovered_at=now - timedelta(hours=20))
+    with translation.override("zh-hans"):
+        assert clock_for(late, now=now).text.startswith("已超期 · ")
+        assert clock_for(close, now=now).text.startswith("即将到期 · ")
+        assert clock_for(close, now=now, long=True).text.startswith("即将到期 · 距发现已 ")
+        assert clock_for(close, now=now).title.startswith("处置情况须于 ")

@@ -79,8 +79,11 @@ def clock_for(report, *, now: datetime, long: bool = False) -> Clock:
         return Clock(state, str(_("Disposal reported")), title)
     since = timesince(report.discovered_at, now)
     text = _("%(time)s since discovery") % {"time": since} if long else since
+    # Words in an f-string escape makemessages: name them first.
     if state == "red":
-        text = f"{_('Overdue')} · {text}"
+        word = _("Overdue")
+        text = f"{word} · {text}"
     elif state == "amber":
-        text = f"{_('Due soon')} · {text}"
+        word = _("Due soon")
+        text = f"{word} · {text}"
     return Clock(state, text, title)
