@@ -374,6 +374,10 @@ class BulkActionForm(forms.Form):
             self.add_error("reason", _("Say why these cases go to the city."))
         return data
 
+    def unit_options(self) -> list[tuple[int, str]]:
+        """(id, name) of the units the select offers, for the queue's hand-written select."""
+        return list(self.fields["unit"].queryset.values_list("pk", "name"))
+
 
 class QueueFilterForm(forms.Form):
     """Draws the queue's filters with the values given; ``QueueFilters.parse`` validates them."""

@@ -410,12 +410,17 @@ def test_bulk_accept_local_needs_a_unit_and_applies_it(client, city):
     reports = [submit(informant), submit(informant)]
     client.force_login(admin)
     ids = [r.pk for r in reports]
+    unit = township_unit(city)
+    # the queue offers the county's units, the other county's not
+    html = client.get(reverse("report-queue")).content.decode()
+    assert f'<option value="{unit.pk}">{unit.name}</option>' in html
+    other = next(u for u in city.units if not u.region.is_within(city.counties[0]))
+    assert f'<option value="{other.pk}">' not in html
     refused = client.post(
         reverse("report-queue-bulk"), {"action": "accept_local", "ids": ids}, follow=True
     )
     assert "Choose the unit" in str(next(iter(refused.context["messages"])))
     assert Report.objects.filter(status=Status.SUBMITTED).count() == 2
-    unit = township_unit(city)
     done = client.post(
         reverse("report-queue-bulk"),
         {"action": "accept_local", "ids": ids, "unit": unit.pk},
