@@ -31,3 +31,10 @@ def _english_unless_browser(request, settings):
 def _fast_password_hasher(settings):
     """Hashing with PBKDF2's production cost would dominate the suite's run time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def session_queries(settings) -> int:
+    """Queries a signed-in page spends reading its session: none where Redis caches sessions
+    (``cached_db``, when ``REDIS_URL`` is set), one where they are read from the database."""
+    return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
