@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from grid.models import Role, Unit, UnitKind, User
 from grid.tests.factories import UserFactory
+from grid.tests.test_api import assert_json_error
 from reports import services
 from reports.api.serializers import TRANSITIONS
 from reports.models import Report, ReportEvent, Status
@@ -455,6 +456,22 @@ def test_list_query_count_is_constant_whatever_the_page_size(
         assert response.json()["count"] == 16
         counts[size] = len(captured.captured_queries)
     assert counts[5] == counts[100]
+
+
+def test_list_pages_through_every_case_once(cast):
+    made = {submit(cast.reporter, title=f"第{i}条").pk for i in range(7)}
+    client = api(cast.admin)
+    first = client.get(LIST_URL, {"page_size": 3}).json()
+    assert first["count"] == 7
+    assert "page=2" in first["next"]
+    seen = [row["id"] for row in first["results"]]
+    for page in (2, 3):
+        seen += [
+            r["id"] for r in client.get(LIST_URL, {"page_size": 3, "page": page}).json()["results"]
+        ]
+    assert sorted(seen) == sorted(made)  # newest first, each once
+    assert seen == sorted(made, reverse=True)
+    assert_json_error(client.get(LIST_URL, {"page_size": 3, "page": 4}), 404)
 
 
 # --- one case --------------------------------------------------------------------------------
