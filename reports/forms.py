@@ -13,10 +13,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grid.models import Level, Region, Unit, UnitKind, User
+from grid.models import Level, Region, Unit, User
 from reports.attachments import MAX_ATTACHMENTS
 from reports.models import Category, Grade, RejectKind, Report, SourcePlatform, Status
-from reports.selectors import report_assignable_units, report_routable_units
+from reports.selectors import (
+    report_assignable_units,
+    report_routable_units,
+    units_assignable_by,
+)
 from reports.services import MAX_SOURCE_URLS
 
 ATTACHMENT_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
@@ -359,11 +363,7 @@ class BulkActionForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         # Townships and departments of the admin's county; the service re-checks each case.
-        self.fields["unit"].queryset = (
-            Unit.objects.visible_to(user)
-            .filter(kind__in=[UnitKind.TOWNSHIP, UnitKind.DEPARTMENT], is_active=True)
-            .order_by("kind", "name")
-        )
+        self.fields["unit"].queryset = units_assignable_by(user)
 
     def clean(self):
         data = super().clean()
@@ -373,10 +373,6 @@ class BulkActionForm(forms.Form):
         if action == self.ESCALATE and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why these cases go to the city."))
         return data
-
-    def unit_options(self) -> list[tuple[int, str]]:
-        """(id, name) of the units the select offers, for the queue's hand-written select."""
-        return list(self.fields["unit"].queryset.values_list("pk", "name"))
 
 
 class QueueFilterForm(forms.Form):

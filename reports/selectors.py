@@ -290,6 +290,15 @@ def report_available_transitions(*, user: User, report: Report) -> list[str]:
     return [t.name for t in report.get_available_user_status_transitions(user)]
 
 
+def units_assignable_by(user: User) -> QuerySet:
+    """Units a county admin may hand cases to in bulk: townships and departments in reach."""
+    return (
+        Unit.objects.visible_to(user)
+        .filter(kind__in=["township", "department"], is_active=True)
+        .order_by("kind", "name")
+    )
+
+
 def report_assignable_units(*, report: Report) -> QuerySet:
     """Units a county admin may assign the case to: townships and departments of its county."""
     return (

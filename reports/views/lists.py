@@ -22,7 +22,13 @@ from grid.labels import choice_label
 from grid.models import GRID_POINT_ROLES, Role
 from reports.forms import BulkActionForm, QueueFilterForm
 from reports.models import Category, Report, Status
-from reports.selectors import CaseRows, QueueFilters, report_list_for, report_queue_for
+from reports.selectors import (
+    CaseRows,
+    QueueFilters,
+    report_list_for,
+    report_queue_for,
+    units_assignable_by,
+)
 from reports.services import report_accept_local, report_escalate
 from reports.views.labels import Clock, clock_for, plain_status, queue_title
 
@@ -95,7 +101,14 @@ class QueueRow:
     unit_name: str
 
 
+def _case_url_maker():
+    """``pk → reverse("report-detail", args=[pk])``, resolved once per page, not per row."""
+    head, _sentinel, tail = reverse("report-detail", args=[987654321]).partition("987654321")
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def _queue_rows(values: list[dict], *, now) -> list[QueueRow]:
+    case_url = _case_url_maker()
     rows = []
     for v in values:
         duplicate = v["likely_duplicate_of_id"]
@@ -109,8 +122,8 @@ def _queue_rows(values: list[dict], *, now) -> list[QueueRow]:
                 category_label=choice_label(Category, v["category"]),
                 place=v["region__name"],
                 clock=clock_for(SimpleNamespace(**v), now=now),
-                url=reverse("report-detail", args=[v["id"]]),
-                duplicate_url=reverse("report-detail", args=[duplicate]) if duplicate else "",
+                url=case_url(v["id"]),
+                duplicate_url=case_url(duplicate) if duplicate else "",
                 select_label=_("Select %(number)s") % {"number": v["case_number"]},
                 unit_name=v["assigned_unit__name"] or v["lead_unit__name"] or "—",
             )
@@ -149,9 +162,9 @@ def report_queue(request: HttpRequest) -> HttpResponse:
         "title": queue_title(user),
         "filter_errors": filter_errors,
         "can_act": can_act,
-        "bulk_form": BulkActionForm(user=user, initial={"back": query.urlencode()})
-        if can_act
-        else None,
+        # The bulk form's parts, without building the form (it is validated on POST).
+        "bulk_back": query.urlencode(),
+        "bulk_units": list(units_assignable_by(user).values_list("pk", "name")) if can_act else [],
     }
     status = 400 if filter_errors else 200
     if _is_htmx(request):
