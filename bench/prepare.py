@@ -42,10 +42,17 @@ def session_for(user: User) -> str:
     return store.session_key
 
 
+# 200 informants spread evenly over the province's grid points (every k-th by id), so intake
+# lands in every county as it would, not all in the first one.
+informant_ids = list(
+    User.objects.filter(role__in=sorted(GRID_POINT_ROLES), is_active=True, grid_point__isnull=False)
+    .order_by("pk")
+    .values_list("pk", flat=True)
+)
 informants = list(
-    User.objects.filter(
-        role__in=sorted(GRID_POINT_ROLES), is_active=True, grid_point__isnull=False
-    ).order_by("pk")[:200]
+    User.objects.filter(pk__in=informant_ids[:: max(1, len(informant_ids) // 200)][:200]).order_by(
+        "pk"
+    )
 )
 admins = list(User.objects.filter(role=Role.COUNTY_ADMIN, is_active=True).order_by("pk")[:20])
 if not informants or not admins:

@@ -62,7 +62,7 @@ def scenario(name: str):
             "/api/v1/reports/",
             {
                 **body,
-                "title": f"压测 {uuid.uuid4()}",
+                "title": f"压测网情 {uuid.uuid4()}",
                 "source_urls": [f"https://example.com/p/{uuid.uuid4()}"],
             },
             format="json",
