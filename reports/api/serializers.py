@@ -104,9 +104,6 @@ def report_rows(
         for choices in (Status, Category, Grade)
     )
 
-    def when(value: datetime | None) -> str | None:
-        return _iso(value, tz)
-
     def unit(pk: int | None, name: str | None) -> dict | None:
         return None if pk is None else {"id": pk, "name": name}
 
@@ -130,9 +127,9 @@ def report_rows(
                     "code": r["region__code"],
                     "name": r["region__name"],
                 },
-                "discovered_at": when(r["discovered_at"]),
-                "created_at": when(r["created_at"]),
-                "disposal_due_at": when(r["disposal_due_at"]),
+                "discovered_at": _iso(r["discovered_at"], tz),
+                "created_at": _iso(r["created_at"], tz),
+                "disposal_due_at": _iso(r["disposal_due_at"], tz),
                 "clock": clock_state_at(
                     due=r["disposal_due_at"],
                     discovered=r["discovered_at"],
@@ -571,21 +568,18 @@ def report_detail(report: Report, *, context: dict) -> dict:
             "url": request.build_absolute_uri(url),
         }
 
-    def label(choices, value: str) -> str:
-        return choice_label(choices, value)
-
     return {
         "id": report.pk,
         "case_number": report.case_number,
         "title": report.title,
         "status": report.status,
-        "status_display": label(Status, report.status),
+        "status_display": choice_label(Status, report.status),
         "category": report.category,
-        "category_display": label(Category, report.category),
+        "category_display": choice_label(Category, report.category),
         "grade": report.grade,
-        "grade_display": label(Grade, report.grade),
+        "grade_display": choice_label(Grade, report.grade),
         "suggested_grade": report.suggested_grade,
-        "suggested_grade_display": label(Grade, report.suggested_grade),
+        "suggested_grade_display": choice_label(Grade, report.suggested_grade),
         "region": region(report.region),
         "discovered_at": _iso(report.discovered_at, tz),
         "created_at": _iso(report.created_at, tz),
@@ -601,7 +595,7 @@ def report_detail(report: Report, *, context: dict) -> dict:
         "attachments": [attachment(a) for a in report.attachments.all()],
         "reporter": person(report.reporter) if show_reporter else None,
         "reject_kind": report.reject_kind,
-        "reject_kind_display": label(RejectKind, report.reject_kind),
+        "reject_kind_display": choice_label(RejectKind, report.reject_kind),
         "duplicate_of": numbers.get(report.duplicate_of_id),
         "resolution": report.resolution,
         "disposal_reported_at": _iso(report.disposal_reported_at, tz),
