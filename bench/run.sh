@@ -29,6 +29,16 @@ if ! psql -h 127.0.0.1 -U postgres -lqt | cut -d'|' -f1 | grep -qw "$DB"; then
   createdb -h 127.0.0.1 -U postgres "$DB"
 fi
 "$PY" manage.py migrate --no-input -v 0
+# The reference points of the issue, on this machine: a bare DRF project (bench/baseline) with
+# its own table of a million rows in the same database.
+DJANGO_SETTINGS_MODULE=bench.baseline.settings "$PY" -m django migrate --run-syncdb -v 0
+psql -h 127.0.0.1 -U postgres -d "$DB" -q <<'SQL'
+DELETE FROM bench_baseline_row WHERE id > 1000000;
+INSERT INTO bench_baseline_row (title, body, created_at)
+SELECT '网情 ' || g, repeat('微信群流传某村道路塌陷的说法，需要核实。', 2), now() - g * interval '1 second'
+FROM generate_series((SELECT count(*) + 1 FROM bench_baseline_row), 1000000) g;
+VACUUM ANALYZE bench_baseline_row;
+SQL
 if [ "$("$PY" manage.py shell --no-imports -c 'from reports.models import Report; print(Report.objects.count())' | tail -1)" -lt 1000000 ]; then
   echo "== seeding the province (grid, people, reports)"
   /usr/bin/time -f "seed wall time: %e s" "$PY" manage.py seed_demo --scale province
@@ -54,20 +64,32 @@ export DJANGO_HSTS_SECONDS=0 DJANGO_LOG_LEVEL=WARNING
 "$ROOT/.venv/bin/gunicorn" config.wsgi -w "$WORKERS" -k sync -b "127.0.0.1:$PORT" \
   --log-level warning --access-logfile /dev/null >"$RESULTS/gunicorn.log" 2>&1 &
 GUNICORN=$!
-trap 'kill $GUNICORN 2>/dev/null || true; wait $GUNICORN 2>/dev/null || true' EXIT
+BASE_PORT=$((PORT + 1))
+DJANGO_SETTINGS_MODULE=bench.baseline.settings "$ROOT/.venv/bin/gunicorn" bench.baseline.wsgi \
+  -w "$WORKERS" -k sync -b "127.0.0.1:$BASE_PORT" --log-level warning --access-logfile /dev/null \
+  >"$RESULTS/gunicorn-baseline.log" 2>&1 &
+BASELINE=$!
+trap 'kill $GUNICORN $BASELINE 2>/dev/null || true; wait $GUNICORN $BASELINE 2>/dev/null || true' EXIT
 for _ in $(seq 60); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/accounts/login/" && break; sleep 0.5; done
+for _ in $(seq 60); do curl -fs -o /dev/null "http://127.0.0.1:$BASE_PORT/rows/" && break; sleep 0.5; done
 
-run() {  # name script [env...]
-  local name=$1 script=$2; shift 2
+run() {  # name script [env...]; BENCH_SCENARIOS="intake queue-api" runs only those
+  local name=$1 script=$2 url=http://127.0.0.1:$PORT; shift 2
+  [[ -z "${BENCH_SCENARIOS:-}" || " $BENCH_SCENARIOS " == *" $name "* ]] || return 0
+  [[ $name == baseline-* ]] && url=http://127.0.0.1:$BASE_PORT
   # warm every worker's connection and caches first
-  env "$@" wrk -t2 -c"$CONNECTIONS" -d3s -s "bench/wrk/$script" "http://127.0.0.1:$PORT" >/dev/null
+  env "$@" wrk -t2 -c"$CONNECTIONS" -d3s -s "bench/wrk/$script" "$url" >/dev/null
   local line
   line=$(env "$@" wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --timeout 5s -s "bench/wrk/$script" \
-    "http://127.0.0.1:$PORT" | grep '^RESULT')
+    "$url" | grep '^RESULT')
   printf '%-14s %s\n' "$name" "${line#RESULT }" | tee -a "$RESULTS/summary.txt"
 }
 
 echo "== $(date -Iseconds) workers=$WORKERS connections=$CONNECTIONS duration=$DURATION" | tee -a "$RESULTS/summary.txt"
+# The issue's reference points on this machine: a bare DRF view inserting one row, a bare
+# 50-row list over a million rows (bench/baseline).
+run baseline-insert baseline_insert.lua
+run baseline-list baseline_list.lua
 # The floor: token auth, our middleware and one small JSON answer, nothing else.
 run floor-me get_token.lua BENCH_TOKEN_FILE="$RESULTS/admin_tokens.txt" BENCH_PATH="/api/v1/me/"
 run queue-api get_token.lua BENCH_TOKEN_FILE="$RESULTS/admin_tokens.txt" BENCH_PATH="/api/v1/reports/?page_size=50"
