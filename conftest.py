@@ -38,3 +38,11 @@ def session_queries(settings) -> int:
     """Queries a signed-in page spends reading its session: none where Redis caches sessions
     (``cached_db``, when ``REDIS_URL`` is set), one where they are read from the database."""
     return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+
+
+@pytest.fixture
+def person_queries(settings) -> int:
+    """Queries a request spends loading who is asking (by session or token) once it has been
+    asked before: none where the shared cache keeps people (``GRID_AUTH_CACHE_SECONDS``, on
+    with Redis), one where every request reads the database."""
+    return 0 if settings.GRID_AUTH_CACHE_SECONDS > 0 else 1

@@ -137,6 +137,11 @@ SESSION_ENGINE = (
     if REDIS_URL
     else "django.contrib.sessions.backends.db"
 )
+# Who is asking (a person with their home node, found by session or token) is kept this many
+# seconds in the shared cache instead of read from the database on every request; any change
+# to people, tokens or regions drops every kept copy at once (grid.auth). Only a cache that all
+# processes share can keep them, so without Redis nothing is kept.
+GRID_AUTH_CACHE_SECONDS = env.int("GRID_AUTH_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_SECONDS", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

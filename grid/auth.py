@@ -1,28 +1,74 @@
-"""Who is asking: the session backend and API token authentication, each in one query.
+"""Who is asking: the session backend and API token authentication.
 
 Every scoped read starts from the person's home node (``user.region``, see
-:func:`grid.scoping.jurisdiction_of`). Loading it with the person saves one query on every
-page and API request.
+:func:`grid.scoping.jurisdiction_of`), so a person is always loaded with it, in one query.
+
+Where the cache is shared by every process (Redis, ``GRID_AUTH_CACHE_SECONDS`` > 0), that
+person is also kept there: a request then spends one cache read on who is asking instead of a
+database query. Kept copies carry a generation; any change to people, tokens or regions starts
+a new generation (:func:`forget_people`, wired to model signals in :mod:`grid.apps`, called
+directly by bulk writers), so the next request reads the database again. The generation changes
+when the write happens and again when it commits, so a copy read meanwhile is not kept either.
+``GRID_AUTH_CACHE_SECONDS`` bounds how long any copy lives in any case.
 """
 
 from __future__ import annotations
 
+import hashlib
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from grid.models import User
+
+GENERATION_KEY = "grid:people:generation"
+T = TypeVar("T")
+
+
+def forget_people() -> None:
+    """Drop every kept person and token now, and again once the current transaction commits."""
+    if settings.GRID_AUTH_CACHE_SECONDS <= 0:
+        return
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+def _kept(key: str, load: Callable[[], T | None]) -> T | None:
+    """``load()``'s answer, kept in the shared cache for this generation of people."""
+    seconds = settings.GRID_AUTH_CACHE_SECONDS
+    if seconds <= 0:
+        return load()
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    kept = found.get(key)
+    if generation is not None and kept is not None and kept[0] == generation:
+        return kept[1]
+    value = load()
+    if value is not None:
+        if generation is None:
+            generation = uuid.uuid4().hex
+            if not cache.add(GENERATION_KEY, generation, timeout=None):
+                return value  # someone else started a generation meanwhile: keep nothing
+        cache.set(key, (generation, value), timeout=seconds)
+    return value
 
 
 class GridModelBackend(ModelBackend):
     """Django's model backend; a signed-in person comes with their home node."""
 
     def get_user(self, user_id):
-        try:
-            user = User._default_manager.select_related("region").get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        def load() -> User | None:
+            return User._default_manager.select_related("region").filter(pk=user_id).first()
+
+        user = _kept(f"grid:people:user:{user_id}", load)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
@@ -30,10 +76,15 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
     def authenticate_credentials(self, key):
         model = self.get_model()
-        try:
-            token = model.objects.select_related("user", "user__region").get(key=key)
-        except model.DoesNotExist as exc:
-            raise exceptions.AuthenticationFailed(_("Invalid token.")) from exc
+
+        def load():
+            return model.objects.select_related("user", "user__region").filter(key=key).first()
+
+        # The key itself is a credential: the cache is told only its digest.
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        token = _kept(f"grid:people:token:{digest}", load)
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return (token.user, token)
