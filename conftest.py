@@ -46,3 +46,11 @@ def person_queries(settings) -> int:
     asked before: none where the shared cache keeps people (``GRID_AUTH_CACHE_SECONDS``, on
     with Redis), one where every request reads the database."""
     return 0 if settings.GRID_AUTH_CACHE_SECONDS > 0 else 1
+
+
+@pytest.fixture
+def count_queries(settings) -> int:
+    """Queries a case list spends on its count when the same list was counted before and no
+    case changed since: none where the shared cache keeps counts (``REPORT_COUNT_CACHE_
+    SECONDS``, on with Redis), one where every list is counted."""
+    return 0 if settings.REPORT_COUNT_CACHE_SECONDS > 0 else 1

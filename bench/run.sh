@@ -56,6 +56,9 @@ DELETE FROM reports_report WHERE id IN (SELECT id FROM bench_filed);
 SQL
 psql -h 127.0.0.1 -U postgres -d "$DB" -qc "VACUUM ANALYZE reports_report" \
   -c "VACUUM ANALYZE reports_reportevent" -c "VACUUM ANALYZE reports_reportsource"
+# The cleanup above wrote behind the application's back: drop what Redis kept (counts,
+# people, sessions), as an operator must after repairs by hand (docs/deployment.md).
+[ -n "$REDIS_URL" ] && redis-cli -u "$REDIS_URL" flushdb >/dev/null
 export DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false
 export DJANGO_HSTS_SECONDS=0 DJANGO_LOG_LEVEL=WARNING

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grid.models import GRID_POINT_ROLES, Region, Role, Unit, User
+from reports.counts import kept_count
 from reports.models import (
     OPEN_STATUSES,
     Category,
@@ -124,16 +125,28 @@ class CaseRows:
     A page holds only the columns its rows show (``fields``, as for ``.values()``), no model
     instances: building a report and its related rows, with django-fsm's bookkeeping, was
     most of a list's time. The count stays a count of the cases alone (a count of
-    ``.values()`` would keep the joins of its related columns).
+    ``.values()`` would keep the joins of its related columns); given the ``filters`` and the
+    ``user`` who may see ``cases``, it is kept in the shared cache until a case it could
+    include changes (:mod:`reports.counts`), unless the filters depend on the time of day.
     """
 
-    def __init__(self, cases: QuerySet, fields: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        cases: QuerySet,
+        fields: tuple[str, ...],
+        *,
+        filters: QueueFilters | None = None,
+        user: User | None = None,
+    ) -> None:
         self.cases = cases
         self.fields = fields
         self.ordered = cases.ordered
+        self.kept_for = user if filters is not None and not filters.overdue else None
 
     def count(self) -> int:
-        return self.cases.count()
+        if self.kept_for is None:
+            return self.cases.count()
+        return kept_count(self.cases, user=self.kept_for)
 
     def __getitem__(self, key: slice) -> list[dict]:
         return list(self.cases.values(*self.fields)[key])

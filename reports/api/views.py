@@ -215,12 +215,17 @@ class ReportListCreateView(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Report.objects.none()
-        with service_errors():
-            filters = QueueFilters.parse(self.request.query_params)
-        return report_list_for(user=self.request.user, filters=filters)
+        return report_list_for(user=self.request.user, filters=self._filters())
+
+    def _filters(self) -> QueueFilters:
+        if not hasattr(self, "_parsed_filters"):
+            with service_errors():
+                self._parsed_filters = QueueFilters.parse(self.request.query_params)
+        return self._parsed_filters
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(CaseRows(self.get_queryset(), ROW_VALUES))
+        rows = CaseRows(self.get_queryset(), ROW_VALUES, filters=self._filters(), user=request.user)
+        page = self.paginate_queryset(rows)
         rows = report_rows(
             page,
             now=timezone.now(),

@@ -149,7 +149,7 @@ def report_queue(request: HttpRequest) -> HttpResponse:
         filter_errors = [str(m) for messages_ in exc.message_dict.values() for m in messages_]
     else:
         reports = report_queue_for(user=user, filters=filters, now=now)
-        rows = CaseRows(reports, QUEUE_ROW_VALUES)
+        rows = CaseRows(reports, QUEUE_ROW_VALUES, filters=filters, user=user)
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = _queue_rows(page.object_list, now=now)
 
