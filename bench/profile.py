@@ -53,21 +53,28 @@ def scenario(name: str):
         informants = User.objects.filter(
             role__in=sorted(GRID_POINT_ROLES), is_active=True, grid_point__isnull=False
         ).order_by("pk")[::300][:100]
-        clients = itertools.cycle([token_client(informant) for informant in informants])
+        # One client (each test client loads the middleware anew), one token after another.
+        client = APIClient()
+        tokens = itertools.cycle(
+            [Token.objects.get_or_create(user=informant)[0].key for informant in informants]
+        )
+
+        def post(payload):
+            client.credentials(HTTP_AUTHORIZATION="Token " + next(tokens))
+            return client.post("/api/v1/reports/", payload, format="json")
+
         body = {
             "body": "微信群流传某村道路塌陷的说法，需要核实。",
             "category": "negative",
             "source_platform": "wechat_group",
             "suggested_grade": "general",
         }
-        return lambda: next(clients).post(
-            "/api/v1/reports/",
+        return lambda: post(
             {
                 **body,
                 "title": f"压测网情 {uuid.uuid4()}",
                 "source_urls": [f"https://example.com/p/{uuid.uuid4()}"],
-            },
-            format="json",
+            }
         )
     if name.endswith(("-api", "-me")):
         client = token_client(admin)

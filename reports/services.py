@@ -93,16 +93,22 @@ def _find_retry(
 ) -> Report | None:
     """The report a retry repeats: the same idempotency key, else the same content lately.
 
-    One query: within the window an informant has at most one report of given content (a
-    second would have been a retry), so two rows hold both kinds of match.
+    One query while there is none (nearly always): within the window an informant has at most
+    one report of given content (a second would have been a retry), so two rows hold both
+    kinds of match. Only their ids are read; the report itself only for a retry.
     """
     window = now - timedelta(seconds=settings.REPORT_RETRY_WINDOW_SECONDS)
     match = Q(content_hash=content_hash, created_at__gte=window)
     if idempotency_key:
         match |= Q(idempotency_key=idempotency_key)
-    found = list(Report.objects.filter(match, reporter=reporter).order_by("-created_at")[:2])
-    keyed = [r for r in found if idempotency_key and r.idempotency_key == idempotency_key]
-    return (keyed or found or [None])[0]
+    found = list(
+        Report.objects.filter(match, reporter=reporter)
+        .order_by("-created_at")
+        .values_list("pk", "idempotency_key")[:2]
+    )
+    keyed = [pk for pk, key in found if idempotency_key and key == idempotency_key]
+    ids = keyed or [pk for pk, _key in found]
+    return Report.objects.get(pk=ids[0]) if ids else None
 
 
 def _likely_duplicate_id(*, hashes: list[str], now: datetime) -> int | None:
