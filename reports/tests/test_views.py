@@ -484,6 +484,28 @@ def test_case_page_shows_the_report_its_sources_history_and_amendments(client, c
     assert "需市级协调" in html
 
 
+def test_accept_local_offers_the_county_units_and_keeps_a_refused_choice(client, city):
+    admin = city.county_admin(0)
+    report = submit(city.informant(0))
+    mine = township_unit(city, 0)
+    theirs = township_unit(city, 1)
+    client.force_login(admin)
+    html = client.get(reverse("report-detail", args=[report.pk])).content.decode()
+    assert f'<option value="{mine.pk}">{mine.name}</option>' in html
+    assert f'<option value="{theirs.pk}">' not in html
+    # A unit of another county is refused on the page, the form open with its options.
+    response = client.post(
+        transition_url(report, "accept_local"),
+        {"accept_local-unit": theirs.pk, "accept_local-seen_status": report.status},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Select a valid choice" in html
+    assert f'<option value="{mine.pk}">{mine.name}</option>' in html
+    report.refresh_from_db()
+    assert report.status == Status.SUBMITTED
+
+
 @pytest.mark.parametrize(
     ("name", "prepare", "fields", "expected"),
     [
