@@ -82,10 +82,14 @@ run() {  # name script [env...]; BENCH_SCENARIOS="intake queue-api" runs only th
   [[ $name == baseline-* ]] && url=http://127.0.0.1:$BASE_PORT
   # warm every worker's connection and caches first
   env "$@" wrk -t2 -c"$CONNECTIONS" -d3s -s "bench/wrk/$script" "$url" >/dev/null
-  local line
+  local line cpu
+  "$PY" bench/cpuuse.py snapshot "$RESULTS/cpu-before.json"
   line=$(env "$@" wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --timeout 5s -s "bench/wrk/$script" \
     "$url" | grep '^RESULT')
-  printf '%-14s %s\n' "$name" "${line#RESULT }" | tee -a "$RESULTS/summary.txt"
+  "$PY" bench/cpuuse.py snapshot "$RESULTS/cpu-after.json"
+  cpu=$("$PY" bench/cpuuse.py report "$RESULTS/cpu-before.json" "$RESULTS/cpu-after.json" \
+    "$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")")
+  printf '%-14s %s %s\n' "$name" "${line#RESULT }" "$cpu" | tee -a "$RESULTS/summary.txt"
 }
 
 echo "== $(date -Iseconds) workers=$WORKERS connections=$CONNECTIONS duration=$DURATION" | tee -a "$RESULTS/summary.txt"
