@@ -34,6 +34,19 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture
+def shared_cache(settings):
+    """A fresh cache shared by the test's one process, as Redis is shared by every process."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
 def session_queries(settings) -> int:
     """Queries a signed-in page spends reading its session: none where Redis caches sessions
     (``cached_db``, when ``REDIS_URL`` is set), one where they are read from the database."""

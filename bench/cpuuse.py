@@ -3,8 +3,10 @@
     python bench/cpuuse.py snapshot FILE          # before the run, and again after it
     python bench/cpuuse.py report BEFORE AFTER N  # N requests were answered in between
 
-Reads /proc (Linux). Counts only processes alive at both snapshots, so start the run after a
-warm-up: PostgreSQL backends opened meanwhile would be missed.
+Reads /proc (Linux). Each kind's total is what its processes used plus what their children
+used once they exited (a PostgreSQL backend closed and reopened during a run is reaped by the
+postmaster, whose cutime/cstime then hold it), so the difference of two totals counts every
+backend that ran in between, whenever it started or ended.
 """
 
 import json
@@ -23,7 +25,7 @@ def kind_of(pid: str) -> tuple[str, float] | None:
         return None
     name = stat[stat.index("(") + 1 : stat.rindex(")")]
     fields = stat[stat.rindex(")") + 2 :].split()
-    used = (int(fields[11]) + int(fields[12])) * TICK_MS  # utime + stime
+    used = sum(int(f) for f in fields[11:15]) * TICK_MS  # utime, stime, cutime, cstime
     if "gunicorn" in cmdline:
         return "web", used
     if name.startswith("postgres"):
@@ -34,18 +36,18 @@ def kind_of(pid: str) -> tuple[str, float] | None:
 
 
 def snapshot(path: str) -> None:
-    found = {pid: kind_of(pid) for pid in os.listdir("/proc") if pid.isdigit()}
-    Path(path).write_text(json.dumps({pid: k for pid, k in found.items() if k}))
+    totals = dict.fromkeys(("web", "postgres", "redis"), 0.0)
+    for pid in os.listdir("/proc"):
+        found = kind_of(pid) if pid.isdigit() else None
+        if found:
+            totals[found[0]] += found[1]
+    Path(path).write_text(json.dumps(totals))
 
 
 def report(before: str, after: str, requests: str) -> None:
     old, new = (json.loads(Path(p).read_text()) for p in (before, after))
-    used: dict[str, float] = {"web": 0.0, "postgres": 0.0, "redis": 0.0}
-    for pid, (kind, ms) in new.items():
-        if pid in old:
-            used[kind] += ms - old[pid][1]
     n = max(int(requests), 1)
-    print(" ".join(f"cpu_{kind}_ms={ms / n:.2f}" for kind, ms in used.items()))
+    print(" ".join(f"cpu_{kind}_ms={(new[kind] - old[kind]) / n:.2f}" for kind in new))
 
 
 if __name__ == "__main__":

@@ -12,29 +12,19 @@ from rest_framework.test import APIClient
 from grid.importing.formats import ImportSource
 from grid.models import Role
 from grid.services import grid_import, region_set_parent
+from grid.tests.test_api import with_token
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def kept(settings):
-    """A cache shared by the test's one process, as Redis is shared by every process."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "grid-auth-tests",
-        }
-    }
+def kept(settings, shared_cache):
+    """The shared cache on, as it is with Redis."""
     settings.GRID_AUTH_CACHE_SECONDS = 300
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def token_client(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
+    return with_token(APIClient(), user)
 
 
 def region_codes(client: APIClient) -> set[str]:

@@ -6,14 +6,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from grid.tests.test_api import with_token
 from reports import services
 from reports.counts import every_count_changed
 from reports.models import Category, Report, Status
@@ -24,24 +23,13 @@ LIST_URL = "/api/v1/reports/"
 
 
 @pytest.fixture
-def kept(settings):
-    """A cache shared by the test's one process, as Redis is shared by every process."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "report-count-tests",
-        }
-    }
+def kept(settings, shared_cache):
+    """The shared cache on, as it is with Redis."""
     settings.REPORT_COUNT_CACHE_SECONDS = 300
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def token_client(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
+    return with_token(APIClient(), user)
 
 
 def counted(client, url=LIST_URL, **params) -> tuple[int, bool]:
