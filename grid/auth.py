@@ -15,49 +15,27 @@ when the write happens and again when it commits, so a copy read meanwhile is no
 from __future__ import annotations
 
 import hashlib
-import uuid
-from collections.abc import Callable
-from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.core.cache import cache
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from config.kept import kept, new_versions
 from grid.models import User
 
 GENERATION_KEY = "grid:people:generation"
-T = TypeVar("T")
 
 
 def forget_people() -> None:
     """Drop every kept person and token now, and again once the current transaction commits."""
-    if settings.GRID_AUTH_CACHE_SECONDS <= 0:
-        return
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None))
+    if settings.GRID_AUTH_CACHE_SECONDS > 0:
+        new_versions(GENERATION_KEY)
 
 
-def _kept(key: str, load: Callable[[], T | None]) -> T | None:
+def _kept(key: str, load):
     """``load()``'s answer, kept in the shared cache for this generation of people."""
-    seconds = settings.GRID_AUTH_CACHE_SECONDS
-    if seconds <= 0:
-        return load()
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    kept = found.get(key)
-    if generation is not None and kept is not None and kept[0] == generation:
-        return kept[1]
-    value = load()
-    if value is not None:
-        if generation is None:
-            generation = uuid.uuid4().hex
-            if not cache.add(GENERATION_KEY, generation, timeout=None):
-                return value  # someone else started a generation meanwhile: keep nothing
-        cache.set(key, (generation, value), timeout=seconds)
-    return value
+    return kept(key, [GENERATION_KEY], load, seconds=settings.GRID_AUTH_CACHE_SECONDS)
 
 
 class GridModelBackend(ModelBackend):

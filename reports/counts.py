@@ -6,9 +6,10 @@ lists are read. A count is kept under its own query and the *version* of the cas
 include: the cases of one county for anyone whose home node is a county or below it (everything
 they may see lies in that county), every case for anyone above. Every write to a case starts a
 new version of its county and of "every case" (:func:`cases_changed`, from the Report model's
-signals and from services that write in bulk), once when it happens and again when it commits,
-so a count read meanwhile is not kept. :func:`every_count_changed` drops all kept counts (bulk
-loads, repairs by hand). ``REPORT_COUNT_CACHE_SECONDS`` bounds how long any count lives.
+signals and from services that write in bulk), once when it happens and again when it commits
+(:mod:`config.kept`), so a count read meanwhile is not served after it.
+:func:`every_count_changed` drops all kept counts (bulk loads, repairs by hand).
+``REPORT_COUNT_CACHE_SECONDS`` bounds how long any count lives.
 
 Counts that depend on the time of day (the overdue filter) are never kept.
 """
@@ -16,13 +17,11 @@ Counts that depend on the time of day (the overdue filter) are never kept.
 from __future__ import annotations
 
 import hashlib
-import uuid
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import QuerySet
 
+from config.kept import kept, new_versions
 from grid.models import Level
 
 EPOCH_KEY = "reports:counts:epoch"
@@ -46,27 +45,20 @@ def scope_of(user) -> str:
     return _county_code(region.path)
 
 
-def _bump(keys: list[str]) -> None:
-    version = uuid.uuid4().hex
-    cache.set_many(dict.fromkeys(keys, version), timeout=None)
-
-
-def _bump_now_and_on_commit(keys: list[str]) -> None:
-    if settings.REPORT_COUNT_CACHE_SECONDS <= 0:
-        return
-    _bump(keys)
-    transaction.on_commit(lambda: _bump(keys))
+def _new_versions(keys: list[str]) -> None:
+    if settings.REPORT_COUNT_CACHE_SECONDS > 0:
+        new_versions(*keys)
 
 
 def cases_changed(*region_paths: str) -> None:
     """Cases on these paths were filed, changed or removed: their counties' counts are stale."""
     counties = {_county_code(path) for path in region_paths if path}
-    _bump_now_and_on_commit([_version_key(EVERYTHING)] + [_version_key(c) for c in counties])
+    _new_versions([_version_key(EVERYTHING)] + [_version_key(c) for c in counties])
 
 
 def every_count_changed() -> None:
     """Cases were written in bulk (a seed, a repair): no kept count holds any more."""
-    _bump_now_and_on_commit([EPOCH_KEY])
+    _new_versions([EPOCH_KEY])
 
 
 def kept_count(cases: QuerySet, *, user) -> int:
@@ -79,19 +71,4 @@ def kept_count(cases: QuerySet, *, user) -> int:
         return cases.count()
     sql, params = cases.values("pk").query.sql_with_params()
     key = "reports:counts:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-    version_key = _version_key(scope_of(user))
-    found = cache.get_many([EPOCH_KEY, version_key, key])
-    versions = (found.get(EPOCH_KEY), found.get(version_key))
-    kept = found.get(key)
-    if None not in versions and kept is not None and kept[0] == versions:
-        return kept[1]
-    count = cases.count()
-    if None in versions:
-        # No version yet (a new cache): start one; if someone else did meanwhile, keep nothing.
-        started = tuple(v or uuid.uuid4().hex for v in versions)
-        for name, old, new in zip((EPOCH_KEY, version_key), versions, started, strict=True):
-            if old is None and not cache.add(name, new, timeout=None):
-                return count
-        versions = started
-    cache.set(key, (versions, count), timeout=seconds)
-    return count
+    return kept(key, [EPOCH_KEY, _version_key(scope_of(user))], cases.count, seconds=seconds)
