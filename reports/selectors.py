@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_obj
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grid.models import GRID_POINT_ROLES, Region, Role, Unit, User
+from grid.models import Region, Role, Unit, User
 from reports.counts import kept_count
 from reports.models import (
     OPEN_STATUSES,
@@ -26,6 +26,7 @@ from reports.models import (
     ReportEvent,
     Status,
 )
+from reports.rules import may_file, sees_internal
 
 SORTS = {
     "newest": ("-created_at", "-id"),
@@ -194,23 +195,12 @@ def report_worklist_for(*, user: User, now: datetime, limit: int = 6) -> Worklis
 
     Three queries whatever the size: the rows, the count and the overdue count.
     """
-    if user.role in GRID_POINT_ROLES:
+    if may_file(user):
         qs = report_list_for(user=user, filters=QueueFilters(), now=now).filter(reporter=user)
         return Worklist(kind="mine", rows=list(qs[:limit]), total=qs.count())
     qs = report_queue_for(user=user, filters=QueueFilters(), now=now)
     overdue = qs.filter(disposal_reported_at__isnull=True, disposal_due_at__lt=now).count()
     return Worklist(kind="queue", rows=list(qs[:limit]), total=qs.count(), overdue=overdue)
-
-
-# Who may know who filed a case: those who must contact the reporter (need-to-know).
-REPORTER_VISIBLE_TO = {Role.COUNTY_ADMIN, Role.DUTY_OFFICER, Role.SYS_ADMIN}
-
-
-def may_see_reporter(user: User, report: Report) -> bool:
-    """People who report are protected: only those who must contact them see who they are."""
-    return bool(
-        user.is_superuser or report.reporter_id == user.pk or user.role in REPORTER_VISIBLE_TO
-    )
 
 
 def report_merged_into(*, user: User, report: Report) -> list[Report]:
@@ -293,7 +283,7 @@ def report_attachment_for(*, user: User, report_id: int, number: int) -> ReportA
 def report_timeline_for(*, user: User, report: Report) -> QuerySet:
     """The case's history; reporters do not see internal steps."""
     qs = ReportEvent.objects.filter(report=report).select_related("actor").order_by("at", "id")
-    if report.reporter_id == user.pk and user.role not in (Role.COUNTY_ADMIN, Role.DUTY_OFFICER):
+    if not sees_internal(user):
         qs = qs.filter(internal=False)
     return qs
 

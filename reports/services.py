@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 
-from grid.models import GRID_POINT_ROLES, Level, Region, Role, Unit, UnitKind, User
+from grid.models import Level, Region, Role, Unit, UnitKind, User
 from notifications.services import notify, notify_where
 from reports.attachments import CheckedFile, check_attachments
 from reports.counts import cases_changed
@@ -38,6 +38,7 @@ from reports.models import (
     Status,
 )
 from reports.normalize import normalize_url, url_hash
+from reports.rules import may_file
 from reports.selectors import preload_related
 
 MAX_SOURCE_URLS = 10
@@ -165,7 +166,7 @@ def _validate_intake(
     from reports.models import Category, SourcePlatform
 
     errors: dict[str, list[str]] = {}
-    if reporter.role not in GRID_POINT_ROLES or reporter.grid_point_id is None:
+    if not may_file(reporter):
         raise PermissionDenied(_("Only informants, volunteers and grid heads file reports."))
     if not title.strip():
         errors.setdefault("title", []).append(_("Give the report a title."))

@@ -19,10 +19,10 @@ from rest_framework import serializers
 
 from grid.api.serializers import ChoiceLabelField
 from grid.labels import choice_label
-from grid.models import GRID_POINT_ROLES
 from reports.attachments import MAX_ATTACHMENTS
 from reports.models import Category, Grade, RejectKind, Report, SourcePlatform, Status
-from reports.selectors import clock_state, clock_state_at, may_see_reporter
+from reports.rules import may_see_reporter, sees_internal
+from reports.selectors import clock_state, clock_state_at
 from reports.services import MAX_SOURCE_URLS, TRANSITION_SERVICES
 
 CLOCK_STATES = ["ok", "amber", "red", "done"]
@@ -239,7 +239,7 @@ class EventSerializer(serializers.Serializer):
     @extend_schema_field(serializers.DictField())
     def get_data(self, obj) -> dict:
         """Triage notes (a likely duplicate elsewhere) are for staff, not for reporters."""
-        if self.context["request"].user.role in GRID_POINT_ROLES:
+        if not sees_internal(self.context["request"].user):
             return {k: v for k, v in obj.data.items() if k not in STAFF_ONLY_DATA}
         return obj.data
 
@@ -531,7 +531,7 @@ def report_detail(report: Report, *, context: dict) -> dict:
     request = context["request"]
     show_reporter = context["show_reporter"]
     numbers = context.get("visible_case_numbers", {})
-    staff_only = request.user.role in GRID_POINT_ROLES
+    staff_only = not sees_internal(request.user)
 
     def region(r) -> dict:
         return {"id": r.pk, "code": r.code, "name": r.name}

@@ -46,11 +46,11 @@ from reports.api.serializers import (
     report_rows,
 )
 from reports.models import Category, Grade, Report, Status
+from reports.rules import may_see_reporter
 from reports.selectors import (
     SORTS,
     CaseRows,
     QueueFilters,
-    may_see_reporter,
     report_amendments_for,
     report_attachment_for,
     report_available_transitions,

@@ -6,11 +6,10 @@ from django import template
 from django.utils import timezone
 
 from grid.labels import choice_label
-from grid.models import GRID_POINT_ROLES
 from reports.models import Status
+from reports.rules import has_queue, may_file
 from reports.selectors import report_worklist_for
 from reports.views.labels import clock_for, plain_status, queue_title
-from reports.views.lists import QUEUE_ROLES
 
 register = template.Library()
 
@@ -24,7 +23,7 @@ def worklist(context, show_heading: bool = True) -> dict:
     """
     user = context["request"].user
     now = timezone.now()
-    if not (user.role in GRID_POINT_ROLES or user.role in QUEUE_ROLES):
+    if not (may_file(user) or has_queue(user)):
         return {"worklist": None}
     work = report_worklist_for(user=user, now=now)
     for report in work.rows:
@@ -37,7 +36,7 @@ def worklist(context, show_heading: bool = True) -> dict:
         "now": now,
         "role": user.role,
         "title": queue_title(user),
-        "can_file": user.role in GRID_POINT_ROLES and user.grid_point_id is not None,
+        "can_file": may_file(user),
     }
 
 
@@ -49,7 +48,7 @@ def report_nav(context) -> dict:
     match = request.resolver_match
     return {
         "here": match.url_name if match else "",
-        "can_file": user.role in GRID_POINT_ROLES and user.grid_point_id is not None,
-        "has_queue": user.is_superuser or user.role in QUEUE_ROLES,
+        "can_file": may_file(user),
+        "has_queue": has_queue(user),
         "queue_title": queue_title(user),
     }

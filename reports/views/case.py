@@ -17,11 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from grid.labels import choice_label
-from grid.models import GRID_POINT_ROLES
 from reports.forms import TRANSITION_FORMS, TransitionForm, add_service_errors
 from reports.models import Category, Grade, RejectKind, Report
+from reports.rules import has_queue, may_file, may_see_reporter, sees_internal
 from reports.selectors import (
-    may_see_reporter,
     report_amendments_for,
     report_attachment_for,
     report_available_transitions,
@@ -31,14 +30,12 @@ from reports.selectors import (
 )
 from reports.services import TRANSITION_SERVICES
 from reports.views.labels import action_label, clock_for, plain_status, queue_title
-from reports.views.lists import QUEUE_ROLES
 
 access_log = logging.getLogger("reports.access")
 
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
 
 
-# Who needs to know who filed a case, besides the reporter (the same rule as the API).
 def _get_report(user, pk: int) -> Report:
     try:
         return report_detail_for(user=user, report_id=pk)
@@ -115,9 +112,9 @@ def _action_forms(user, report: Report, bound: TransitionForm | None) -> list[Tr
 
 def _back_link(user) -> tuple[str, str]:
     """Where "back" leads from a case: the queue, the person's own reports, or home."""
-    if user.is_superuser or user.role in QUEUE_ROLES:
+    if has_queue(user):
         return reverse("report-queue"), queue_title(user)
-    if user.role in GRID_POINT_ROLES:
+    if may_file(user):
         return reverse("report-mine"), _("My reports")
     return reverse(settings.LOGIN_REDIRECT_URL), _("Home")
 
@@ -142,7 +139,7 @@ def _render_case(
         "plain_status": plain_status(report.status),
         "clock": clock_for(report, now=now, long=True),
         "show_reporter": show_reporter,
-        "is_staff_view": user.role not in GRID_POINT_ROLES,
+        "is_staff_view": sees_internal(user),
         "back": _back_link(user),
         "sources": list(report.sources.all()),
         "attachments": attachments,

@@ -10,13 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from grid.models import GRID_POINT_ROLES
 from reports.forms import ReportIntakeForm, add_service_errors
+from reports.rules import may_file
 from reports.services import report_submit
 
 
 def _require_grid_point_person(user) -> None:
-    if user.role not in GRID_POINT_ROLES or user.grid_point_id is None:
+    if not may_file(user):
         raise PermissionDenied(_("Only informants, volunteers and grid heads file reports."))
 
 

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from grid.labels import choice_label
-from grid.models import GRID_POINT_ROLES, Role
 from reports.forms import BulkActionForm, QueueFilterForm
 from reports.models import Category, Report, Status
+from reports.rules import acts_in_bulk, has_queue, may_file
 from reports.selectors import (
     CaseRows,
     QueueFilters,
@@ -34,8 +34,6 @@ from reports.views.labels import Clock, clock_for, plain_status, queue_title
 
 PAGE_SIZE = 25
 MINE_PAGE_SIZE = 20
-# Who has a queue page (each sees their own working set); only county admins act in bulk.
-QUEUE_ROLES = {Role.COUNTY_ADMIN, Role.DUTY_OFFICER, Role.UNIT_LIAISON, Role.LEADER, Role.SYS_ADMIN}
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -56,13 +54,13 @@ def report_mine(request: HttpRequest) -> HttpResponse:
         report.plain_status = plain_status(report.status)
     context = {
         "page": page,
-        "can_file": user.role in GRID_POINT_ROLES and user.grid_point_id is not None,
+        "can_file": may_file(user),
     }
     return render(request, "reports/report_mine.html", context)
 
 
 def _require_queue_role(user) -> None:
-    if not (user.is_superuser or user.role in QUEUE_ROLES):
+    if not has_queue(user):
         raise PermissionDenied(_("Case queues are for county admins, units and the city platform."))
 
 
@@ -153,7 +151,7 @@ def report_queue(request: HttpRequest) -> HttpResponse:
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = _queue_rows(page.object_list, now=now)
 
-    can_act = user.role == Role.COUNTY_ADMIN
+    can_act = acts_in_bulk(user)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -191,7 +189,7 @@ def _failure_reason(exc: Exception) -> str:
 def report_queue_bulk(request: HttpRequest) -> HttpResponse:
     """Apply one action to the ticked cases, each through its own service call, and report."""
     user = request.user
-    if user.role != Role.COUNTY_ADMIN:
+    if not acts_in_bulk(user):
         raise PermissionDenied(_("Only county admins act on the county queue."))
     form = BulkActionForm(request.POST, user=user)
     back = QueryDict(request.POST.get("back", "")).urlencode()
