@@ -247,8 +247,26 @@ class UserQuerySet(JurisdictionQuerySet):
     jurisdiction_field = "region__path"
 
 
+# Not a valid login name (":"), so no person can ever hold it.
+SYSTEM_USERNAME = "system:product"
+
+
 class GridUserManager(UserManager.from_queryset(UserQuerySet)):
-    pass
+    def system(self) -> User:
+        """The product itself, the actor of what sweeps, reminders and automatic steps do.
+
+        It cannot sign in (inactive, no usable password) and sees the whole installation.
+        """
+        user, _created = self.get_or_create(
+            is_system=True,
+            defaults={
+                "username": SYSTEM_USERNAME,
+                "is_active": False,
+                "name": "system",
+                "password": "!",  # never usable
+            },
+        )
+        return user
 
 
 class User(AbstractUser):
@@ -286,6 +304,8 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="liaisons",
     )
+    # The product itself, acting in sweeps and reminders: never signs in, sees everything.
+    is_system = models.BooleanField(_("system actor"), default=False, editable=False)
 
     objects = GridUserManager()
 

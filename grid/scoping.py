@@ -41,7 +41,11 @@ def jurisdiction_of(user) -> Jurisdiction:
     A person's home node is ``user.region``. Superusers (the installation's operators) see
     every city; a system admin *role* is scoped to its city like everyone else.
     """
-    if user is None or not user.is_authenticated or not user.is_active:
+    if user is None or not user.is_authenticated:
+        return NOTHING
+    if getattr(user, "is_system", False):
+        return EVERYTHING  # the product's own sweeps (never signed in, see User.objects.system)
+    if not user.is_active:
         return NOTHING
     if user.is_superuser:
         return EVERYTHING

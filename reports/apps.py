@@ -10,6 +10,25 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
+        from django.utils.translation import gettext_lazy
+        from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+        from grid.errors import register
+        from reports.services import UnknownTransition
+
+        # What the workflow's refusals mean, for the API and the pages (grid.errors).
+        register(TransitionNotAllowed, 409, "transition_not_allowed")
+        register(
+            ConcurrentTransition,
+            409,
+            "concurrent_transition",
+            gettext_lazy(
+                "This case was changed by someone else meanwhile. "
+                "Look at it as it stands now and decide again."
+            ),
+            own_message=False,  # django-fsm's words are for developers
+        )
+        register(UnknownTransition, 404, "not_found", gettext_lazy("No such action."))
 
         from reports.counts import cases_changed
         from reports.models import Report

@@ -15,13 +15,20 @@ from django.utils.translation import gettext_lazy as _
 
 from grid.models import Level, Region, Unit, User
 from reports.attachments import MAX_ATTACHMENTS
-from reports.models import Category, Grade, RejectKind, Report, SourcePlatform, Status
+from reports.models import (
+    MAX_SOURCE_URLS,
+    Category,
+    Grade,
+    RejectKind,
+    Report,
+    SourcePlatform,
+    Status,
+)
 from reports.selectors import (
     report_assignable_units,
     report_routable_units,
     units_assignable_by,
 )
-from reports.services import MAX_SOURCE_URLS
 
 ATTACHMENT_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -142,45 +149,61 @@ class ReportIntakeForm(forms.Form):
         }
 
 
-# --- transitions -------------------------------------------------------------------------------
+# --- transitions: the payload of each one, for the page and the API alike ---------------------
+# A payload form is bound to the case it would change and the person asking; the transition
+# service (reports.services.transitions) validates it only after the state and the permission
+# checks. The API takes the same fields as JSON (reports.api.payloads documents them).
 
 
-def _reason(label=None, rows: int = 3) -> forms.CharField:
+def _reason(label=None, rows: int = 3, message=None) -> forms.CharField:
     return forms.CharField(
-        label=label or _("Reason"), widget=forms.Textarea(attrs={"rows": rows}), max_length=4000
+        label=label or _("Reason"),
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=4000,
+        error_messages={"required": message} if message else None,
     )
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    """A unit by id, among those the field's queryset offers."""
+
     def label_from_instance(self, obj: Unit) -> str:
         return obj.name
 
 
 class TransitionForm(forms.Form):
-    """One action on a case. ``seen_status`` is the status the person was looking at."""
+    """What one transition carries. ``expected_status`` is the status the person decided on."""
 
-    name: str = ""
-    label = ""
-    button = ""
-    seen_status = forms.CharField(widget=forms.HiddenInput, required=False)
+    expected_status = forms.ChoiceField(
+        choices=Status.choices,
+        required=False,
+        widget=forms.HiddenInput,
+        help_text=_(
+            "The status the case had when you decided. If it has moved on since, nothing is "
+            "changed and the answer is 409."
+        ),
+    )
 
-    def __init__(self, *args, report: Report, **kwargs):
-        kwargs.setdefault("prefix", self.name)
-        kwargs.setdefault("initial", {"seen_status": report.status})
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, report: Report, user: User, **kwargs):
+        super().__init__(data, **kwargs)
         self.report = report
-
-    def service_kwargs(self) -> dict:
-        """Keyword arguments for this transition's service (besides report_id and by)."""
-        raise NotImplementedError
+        self.user = user
+        if not self.is_bound:
+            self.initial.setdefault("expected_status", report.status)
 
 
 class AcceptLocalForm(TransitionForm):
-    name = "accept_local"
-    label = _("Handle in the county")
-    button = _("Assign")
+    """accept_local: the county admin keeps the case and assigns it to a township or department."""
+
     unit = UnitChoiceField(
-        label=_("Handling unit"), queryset=Unit.objects.none(), empty_label=_("Choose a unit")
+        label=_("Handling unit"),
+        queryset=Unit.objects.none(),
+        empty_label=_("Choose a unit"),
+        help_text=_("A township or department of the case's county."),
+        error_messages={
+            "required": _("Choose a township or county unit of this county."),
+            "invalid_choice": _("Choose a township or county unit of this county."),
+        },
     )
     comment = forms.CharField(
         label=_("Note to the unit"),
@@ -193,48 +216,51 @@ class AcceptLocalForm(TransitionForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = report_assignable_units(report=self.report)
 
-    def service_kwargs(self) -> dict:
-        return {"unit_id": self.cleaned_data["unit"].pk, "comment": self.cleaned_data["comment"]}
+
+class EscalateForm(TransitionForm):
+    """escalate: send the case to the city duty queue."""
+
+    reason = _reason(message=_("Say why the case goes to the city."))
 
 
-class _ReasonForm(TransitionForm):
-    reason = _reason()
+class ReturnForInfoForm(TransitionForm):
+    """return_for_info: ask the reporter for more information; the reason is shown to them."""
 
-    def service_kwargs(self) -> dict:
-        return {"reason": self.cleaned_data["reason"]}
-
-
-class EscalateForm(_ReasonForm):
-    name = "escalate"
-    label = _("Escalate to the city")
-    button = _("Escalate")
+    reason = _reason(_("What is missing"), message=_("Say what information is missing."))
 
 
-class ReturnForInfoForm(_ReasonForm):
-    name = "return_for_info"
-    label = _("Ask the reporter for more information")
-    button = _("Return to reporter")
-    reason = _reason(_("What is missing"))
+class BounceForm(TransitionForm):
+    """bounce: the lead unit says the case is not theirs; it goes back to the duty queue."""
+
+    reason = _reason(message=_("Say why this case is not your unit's."))
 
 
-class BounceForm(_ReasonForm):
-    name = "bounce"
-    label = _("Not our unit's case")
-    button = _("Send back to the city")
+class ReopenForm(TransitionForm):
+    """reopen: the matter came back; the case returns to whoever handled it."""
+
+    reason = _reason(message=_("Say why the case is reopened."))
 
 
-class ReopenForm(_ReasonForm):
-    name = "reopen"
-    label = _("Reopen the case")
-    button = _("Reopen")
+class ResubmitForm(TransitionForm):
+    """resubmit: the reporter adds the information that was asked for."""
+
+    supplement = _reason(
+        _("Additional information"), rows=4, message=_("Add the information that was asked for.")
+    )
 
 
 class RejectForm(TransitionForm):
-    name = "reject"
-    label = _("Reject")
-    button = _("Reject")
-    kind = forms.ChoiceField(label=_("Rejected as"), choices=RejectKind.choices)
-    reason = _reason()
+    """reject: invalid, not accepted (不予受理), or a duplicate merged into another case."""
+
+    kind = forms.ChoiceField(
+        label=_("Rejected as"),
+        choices=RejectKind.choices,
+        error_messages={
+            "required": _("Choose invalid, duplicate or not accepted."),
+            "invalid_choice": _("Choose invalid, duplicate or not accepted."),
+        },
+    )
+    reason = _reason(message=_("Give the reason."))
     duplicate_of = forms.CharField(
         label=_("Original case number"),
         required=False,
@@ -242,28 +268,53 @@ class RejectForm(TransitionForm):
         help_text=_("Only for duplicates, e.g. YZ-20261122-0042."),
     )
 
-    def service_kwargs(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "kind": data["kind"],
-            "reason": data["reason"],
-            "duplicate_of": data["duplicate_of"],
-        }
+    def clean(self):
+        data = super().clean()
+        data["original"] = None
+        if data.get("kind") != RejectKind.DUPLICATE:
+            return data
+        number = (data.get("duplicate_of") or "").strip()
+        original = (
+            Report.objects.visible_to(self.user)
+            .filter(case_number=number)
+            .exclude(pk=self.report.pk)
+            .select_related("duplicate_of")
+            .first()
+            if number
+            else None
+        )
+        if original is None:
+            self.add_error("duplicate_of", _("Give the case number of the original case."))
+        else:
+            # Merged into a case that was itself merged: credit the case that stands.
+            data["original"] = original.duplicate_of or original
+        return data
 
 
 class RouteForm(TransitionForm):
-    name = "route"
-    label = _("Grade and route")
-    button = _("Route")
-    grade = forms.ChoiceField(label=_("Grade"), choices=Grade.choices)
+    """route: the duty officer grades the case and sends it to its lead unit."""
+
+    grade = forms.ChoiceField(
+        label=_("Grade"),
+        choices=Grade.choices,
+        error_messages={"required": _("Choose a grade."), "invalid_choice": _("Choose a grade.")},
+    )
     lead_unit = UnitChoiceField(
-        label=_("Lead unit"), queryset=Unit.objects.none(), empty_label=_("Choose a unit")
+        label=_("Lead unit"),
+        queryset=Unit.objects.none(),
+        empty_label=_("Choose a unit"),
+        help_text=_("A unit whose area covers the case's place."),
+        error_messages={
+            "required": _("Choose a unit responsible for this place."),
+            "invalid_choice": _("Choose a unit responsible for this place."),
+        },
     )
     instruction = forms.CharField(
         label=_("Instruction"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=4000,
+        help_text=_("A leader's instruction (批示), if any."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -272,49 +323,13 @@ class RouteForm(TransitionForm):
         if not self.is_bound:
             self.initial.setdefault("grade", self.report.suggested_grade)
 
-    def service_kwargs(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "grade": data["grade"],
-            "lead_unit_id": data["lead_unit"].pk,
-            "instruction": data["instruction"],
-        }
-
 
 class CloseForm(TransitionForm):
-    name = "close"
-    label = _("Close with a resolution")
-    button = _("Close the case")
-    resolution = _reason(_("How it was handled"), rows=4)
+    """close: record how the matter was handled and close the case."""
 
-    def service_kwargs(self) -> dict:
-        return {"resolution": self.cleaned_data["resolution"]}
-
-
-class ResubmitForm(TransitionForm):
-    name = "resubmit"
-    label = _("Send the missing information")
-    button = _("Resubmit")
-    supplement = _reason(_("Additional information"), rows=4)
-
-    def service_kwargs(self) -> dict:
-        return {"supplement": self.cleaned_data["supplement"]}
-
-
-TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
-    form.name: form
-    for form in (
-        CloseForm,
-        AcceptLocalForm,
-        EscalateForm,
-        ReturnForInfoForm,
-        RejectForm,
-        RouteForm,
-        BounceForm,
-        ReopenForm,
-        ResubmitForm,
+    resolution = _reason(
+        _("How it was handled"), rows=4, message=_("Describe how the matter was handled.")
     )
-}
 
 
 # --- the county queue --------------------------------------------------------------------------

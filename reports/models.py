@@ -17,6 +17,7 @@ from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transitio
 
 from grid.models import Level, Region, Role, Unit
 from grid.scoping import JurisdictionQuerySet, jurisdiction_of
+from reports.hooks import conditions_of
 
 
 class Status(models.TextChoices):
@@ -314,6 +315,7 @@ class Report(ConcurrentTransitionMixin, models.Model):
         source=Status.SUBMITTED,
         target=Status.LOCAL_HANDLING,
         permission=is_county_admin_for,
+        conditions=[conditions_of("accept_local")],
     )
     def accept_local(self, *, unit: Unit) -> None:
         """County admin keeps the case in the county and assigns it to a township or department."""
@@ -324,12 +326,17 @@ class Report(ConcurrentTransitionMixin, models.Model):
         source=[Status.SUBMITTED, Status.LOCAL_HANDLING],
         target=Status.ESCALATED,
         permission=can_escalate,
+        conditions=[conditions_of("escalate")],
     )
     def escalate(self) -> None:
         """Non-local or unmanageable: send the case up to the city duty queue."""
 
     @transition(
-        field=status, source=Status.ESCALATED, target=Status.ROUTED, permission=is_duty_officer_for
+        field=status,
+        source=Status.ESCALATED,
+        target=Status.ROUTED,
+        permission=is_duty_officer_for,
+        conditions=[conditions_of("route")],
     )
     def route(self, *, grade: str, lead_unit: Unit) -> None:
         """Duty officer grades the case and sends it to the unit that must answer."""
@@ -337,7 +344,11 @@ class Report(ConcurrentTransitionMixin, models.Model):
         self.lead_unit = lead_unit
 
     @transition(
-        field=status, source=Status.ROUTED, target=Status.ESCALATED, permission=is_lead_liaison
+        field=status,
+        source=Status.ROUTED,
+        target=Status.ESCALATED,
+        permission=is_lead_liaison,
+        conditions=[conditions_of("bounce")],
     )
     def bounce(self) -> None:
         """The lead unit says the case is not theirs; it returns to the duty queue."""
@@ -348,6 +359,7 @@ class Report(ConcurrentTransitionMixin, models.Model):
         source=[Status.LOCAL_HANDLING, Status.ROUTED],
         target=Status.CLOSED,
         permission=can_close,
+        conditions=[conditions_of("close")],
     )
     def close(self, *, resolution: str, at) -> None:
         """Disposal and reply are recorded: the case is done."""
@@ -359,6 +371,7 @@ class Report(ConcurrentTransitionMixin, models.Model):
         source=Status.CLOSED,
         target=GET_STATE(_reopen_target, states=[Status.ROUTED, Status.LOCAL_HANDLING]),
         permission=can_reopen,
+        conditions=[conditions_of("reopen")],
     )
     def reopen(self) -> None:
         """The matter came back (动态管理): the case returns to whoever handled it."""
@@ -369,12 +382,17 @@ class Report(ConcurrentTransitionMixin, models.Model):
         source=Status.SUBMITTED,
         target=Status.RETURNED,
         permission=is_county_admin_for,
+        conditions=[conditions_of("return_for_info")],
     )
     def return_for_info(self) -> None:
         """Ask the reporter for more information before triage (退回补充)."""
 
     @transition(
-        field=status, source=Status.RETURNED, target=Status.SUBMITTED, permission=is_reporter
+        field=status,
+        source=Status.RETURNED,
+        target=Status.SUBMITTED,
+        permission=is_reporter,
+        conditions=[conditions_of("resubmit")],
     )
     def resubmit(self) -> None:
         """The reporter supplied what was asked; the case is back in the county queue."""
@@ -384,11 +402,16 @@ class Report(ConcurrentTransitionMixin, models.Model):
         source=[Status.SUBMITTED, Status.ESCALATED],
         target=Status.REJECTED,
         permission=can_reject,
+        conditions=[conditions_of("reject")],
     )
     def reject(self, *, kind: str, duplicate_of: Report | None = None) -> None:
         """Invalid, a duplicate (merged; its reporter stays credited) or not accepted."""
         self.reject_kind = kind
         self.duplicate_of = duplicate_of
+
+
+# How many source links one report may carry.
+MAX_SOURCE_URLS = 10
 
 
 class ReportSource(models.Model):
@@ -454,14 +477,27 @@ class ReportEvent(models.Model):
     at = models.DateTimeField(_("at"))
     comment = models.TextField(_("comment"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
-    # Internal events are hidden from the reporter (e.g. triage notes).
+    # The unit the step concerns: assigned, routed to, sending the case back, closing it.
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_events",
+    )
+    # Internal steps reach the reporter in plain words only, without comment or details.
     internal = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["report", "at", "id"]
-        indexes = [models.Index(fields=["report", "at"], name="report_event_timeline")]
+        indexes = [
+            models.Index(fields=["report", "at"], name="report_event_timeline"),
+            # Scorecards: every step of one kind in a month.
+            models.Index(fields=["transition", "at"], name="report_event_kind_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.transition} {self.source}→{self.target}"

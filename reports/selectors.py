@@ -26,7 +26,7 @@ from reports.models import (
     ReportEvent,
     Status,
 )
-from reports.rules import may_file, sees_internal
+from reports.rules import may_file
 
 SORTS = {
     "newest": ("-created_at", "-id"),
@@ -281,11 +281,11 @@ def report_attachment_for(*, user: User, report_id: int, number: int) -> ReportA
 
 
 def report_timeline_for(*, user: User, report: Report) -> QuerySet:
-    """The case's history; reporters do not see internal steps."""
-    qs = ReportEvent.objects.filter(report=report).select_related("actor").order_by("at", "id")
-    if not sees_internal(user):
-        qs = qs.filter(internal=False)
-    return qs
+    """The case's steps with who took them, oldest first (``report`` is one ``user`` may see).
+
+    What each reader may read of them is :func:`reports.history.report_history_for`'s.
+    """
+    return ReportEvent.objects.filter(report=report).select_related("actor").order_by("at", "id")
 
 
 def report_available_transitions(*, user: User, report: Report) -> list[str]:

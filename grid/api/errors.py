@@ -1,7 +1,8 @@
 """One JSON error shape for the whole API: ``{"detail": ..., "code": ..., "errors": {...}}``.
 
-``errors`` appears for validation failures and maps each field to its messages. Later apps
-register exceptions of their own (e.g. a refused workflow transition → 409) in ``EXTRA``.
+``errors`` appears for validation failures and maps each field to its messages. What a domain
+exception means (404, 403, 409, 400) is declared once in :mod:`grid.errors`, which the pages
+use too; DRF's own exceptions (authentication, parsing, throttling) keep DRF's statuses.
 """
 
 from __future__ import annotations
@@ -14,19 +15,16 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-# exception class -> (HTTP status, code); filled by apps that raise their own exceptions.
-EXTRA: dict[type[Exception], tuple[int, str]] = {}
-
-
-def register(exc_class: type[Exception], http_status: int, code: str) -> None:
-    """Map a domain exception to an HTTP status for every API view."""
-    EXTRA[exc_class] = (http_status, code)
+from grid.errors import refusal_for
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    for exc_class, (http_status, code) in EXTRA.items():
-        if isinstance(exc, exc_class):
-            return Response({"detail": str(exc) or code, "code": code}, status=http_status)
+    refusal = refusal_for(exc)
+    if refusal is not None:
+        data = {"detail": refusal.message, "code": refusal.code}
+        if refusal.errors is not None:
+            data["errors"] = refusal.errors
+        return Response(data, status=refusal.status)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

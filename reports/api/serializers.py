@@ -6,24 +6,29 @@ which state, what is valid) and answer with the same errors the pages show.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from grid.api.serializers import ChoiceLabelField
-from grid.labels import choice_label
 from reports.attachments import MAX_ATTACHMENTS
-from reports.models import Category, Grade, RejectKind, Report, SourcePlatform, Status
-from reports.rules import may_see_reporter, sees_internal
+from reports.models import (
+    MAX_SOURCE_URLS,
+    Category,
+    Grade,
+    RejectKind,
+    Report,
+    SourcePlatform,
+    Status,
+)
+from reports.rules import may_see_reporter
 from reports.selectors import clock_state, clock_state_at
-from reports.services import MAX_SOURCE_URLS, TRANSITION_SERVICES
+from reports.workflow import TRANSITIONS
 
 CLOCK_STATES = ["ok", "amber", "red", "done"]
 
@@ -211,43 +216,25 @@ class AttachmentSerializer(serializers.Serializer):
 
 
 class TransitionChoiceSerializer(serializers.Serializer):
-    name = serializers.ChoiceField(choices=list(TRANSITION_SERVICES))
+    name = serializers.ChoiceField(choices=list(TRANSITIONS))
     label = serializers.CharField()
 
 
-# Keys of an event's data that only staff see.
-STAFF_ONLY_DATA = {"likely_duplicate_of"}
-
-
 class EventSerializer(serializers.Serializer):
-    """One step of the case's history."""
+    """One step of the case's history, as the caller may read it (``reports.history``)."""
 
-    transition = serializers.CharField()
-    transition_label = serializers.SerializerMethodField()
-    source = serializers.CharField()
-    target = serializers.CharField()
-    actor_name = serializers.SerializerMethodField(
-        help_text="Null where the actor is the reporter and the caller may not know who that is."
+    transition = serializers.CharField(source="event.transition")
+    transition_label = serializers.CharField(source="words")
+    source = serializers.CharField(source="event.source")
+    target = serializers.CharField(source="event.target")
+    actor_name = serializers.CharField(
+        source="actor",
+        allow_null=True,
+        help_text="Null where the caller may not know who took the step.",
     )
-    at = serializers.DateTimeField()
+    at = serializers.DateTimeField(source="event.at")
     comment = serializers.CharField()
-    data = serializers.SerializerMethodField(help_text="What the step recorded, comment aside.")
-
-    def get_transition_label(self, obj) -> str:
-        return str(TRANSITION_LABELS.get(obj.transition, obj.transition))
-
-    @extend_schema_field(serializers.DictField())
-    def get_data(self, obj) -> dict:
-        """Triage notes (a likely duplicate elsewhere) are for staff, not for reporters."""
-        if not sees_internal(self.context["request"].user):
-            return {k: v for k, v in obj.data.items() if k not in STAFF_ONLY_DATA}
-        return obj.data
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_actor_name(self, obj) -> str | None:
-        if obj.actor_id == self.context["reporter_id"] and not self.context["show_reporter"]:
-            return None
-        return obj.actor.get_full_name()
+    data = serializers.DictField(help_text="What the step recorded, comment aside.")
 
 
 class AmendmentSerializer(serializers.Serializer):
@@ -330,14 +317,13 @@ class ReportDetailSerializer(ReportListSerializer):
     @extend_schema_field(TransitionChoiceSerializer(many=True))
     def get_available_transitions(self, obj: Report) -> list[dict]:
         return [
-            {"name": name, "label": str(TRANSITION_LABELS.get(name, name))}
+            {"name": name, "label": str(TRANSITIONS[name].label)}
             for name in self.context["available_transitions"]
         ]
 
     @extend_schema_field(EventSerializer(many=True))
     def get_history(self, obj: Report) -> list[dict]:
-        context = {**self.context, "reporter_id": obj.reporter_id}
-        return EventSerializer(self.context["history"], many=True, context=context).data
+        return EventSerializer(self.context["history"], many=True).data
 
     @extend_schema_field(AmendmentSerializer(many=True))
     def get_amendments(self, obj: Report) -> list[dict]:
@@ -397,233 +383,3 @@ class ReportCreateSerializer(serializers.Serializer):
         default="",
         help_text="Same as the Idempotency-Key header; the header wins.",
     )
-
-
-# --- input: one serializer per transition ----------------------------------------------------
-
-
-class TransitionPayloadSerializer(serializers.Serializer):
-    """What every transition may carry besides its own fields."""
-
-    expected_status = serializers.ChoiceField(
-        choices=Status.choices,
-        required=False,
-        help_text="The status the case had when you decided. If it has moved on since, "
-        "nothing is changed and the answer is 409.",
-    )
-
-
-class AcceptLocalSerializer(TransitionPayloadSerializer):
-    """accept_local: the county admin keeps the case and assigns it to a township or department."""
-
-    unit = serializers.IntegerField(help_text="A township or department unit of the county.")
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ReasonSerializer(TransitionPayloadSerializer):
-    reason = serializers.CharField()
-
-
-class EscalateSerializer(ReasonSerializer):
-    """escalate: send the case to the city duty queue."""
-
-
-class ReturnForInfoSerializer(ReasonSerializer):
-    """return_for_info: ask the reporter for more information; the reason is shown to them."""
-
-
-class BounceSerializer(ReasonSerializer):
-    """bounce: the lead unit says the case is not theirs."""
-
-
-class ReopenSerializer(ReasonSerializer):
-    """reopen: the matter came back; the case returns to whoever handled it."""
-
-
-class ResubmitSerializer(TransitionPayloadSerializer):
-    """resubmit: the reporter adds the information that was asked for."""
-
-    supplement = serializers.CharField()
-
-
-class RejectSerializer(TransitionPayloadSerializer):
-    """reject: invalid, not accepted, or a duplicate merged into another case."""
-
-    kind = serializers.ChoiceField(choices=RejectKind.choices)
-    reason = serializers.CharField()
-    duplicate_of = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Case number of the original case (kind=duplicate).",
-    )
-
-
-class RouteSerializer(TransitionPayloadSerializer):
-    """route: the duty officer grades the case and sends it to its lead unit."""
-
-    grade = serializers.ChoiceField(choices=Grade.choices)
-    lead_unit = serializers.IntegerField(help_text="A unit whose area covers the case's place.")
-    instruction = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="A leader's instruction (批示)."
-    )
-
-
-class CloseSerializer(TransitionPayloadSerializer):
-    """close: record how the matter was handled and close the case."""
-
-    resolution = serializers.CharField()
-
-
-@dataclass(frozen=True)
-class TransitionSpec:
-    """How the API exposes one transition: its payload and how it maps to the service."""
-
-    serializer: type[serializers.Serializer]
-    to_kwargs: Callable[[dict], dict]
-    label: object
-
-
-def _same(data: dict) -> dict:
-    return {k: v for k, v in data.items() if k != "expected_status"}
-
-
-TRANSITIONS: dict[str, TransitionSpec] = {
-    "accept_local": TransitionSpec(
-        AcceptLocalSerializer,
-        lambda d: {"unit_id": d["unit"], "comment": d["comment"]},
-        _("Handle locally"),
-    ),
-    "escalate": TransitionSpec(EscalateSerializer, _same, _("Escalate to the city")),
-    "return_for_info": TransitionSpec(
-        ReturnForInfoSerializer, _same, _("Return for more information")
-    ),
-    "resubmit": TransitionSpec(ResubmitSerializer, _same, _("Resubmit")),
-    "reject": TransitionSpec(RejectSerializer, _same, _("Reject")),
-    "route": TransitionSpec(
-        RouteSerializer,
-        lambda d: {
-            "grade": d["grade"],
-            "lead_unit_id": d["lead_unit"],
-            "instruction": d["instruction"],
-        },
-        _("Route"),
-    ),
-    "bounce": TransitionSpec(BounceSerializer, _same, _("Not ours: send back")),
-    "close": TransitionSpec(CloseSerializer, _same, _("Close")),
-    "reopen": TransitionSpec(ReopenSerializer, _same, _("Reopen")),
-}
-
-TRANSITION_LABELS = {"submit": _("Submitted"), **{n: s.label for n, s in TRANSITIONS.items()}}
-
-
-# --- the full case, written out --------------------------------------------------------------
-
-
-def report_detail(report: Report, *, context: dict) -> dict:
-    """The case exactly as :class:`ReportDetailSerializer` writes it, for the same context.
-
-    DRF builds the serializer's 35 fields anew on every request and dispatches per field;
-    this writes the same dict directly (``test_api.py::test_detail_matches_the_serializer``
-    holds the two equal for every kind of case and caller).
-    """
-    tz = timezone.get_current_timezone()
-    request = context["request"]
-    show_reporter = context["show_reporter"]
-    numbers = context.get("visible_case_numbers", {})
-    staff_only = not sees_internal(request.user)
-
-    def region(r) -> dict:
-        return {"id": r.pk, "code": r.code, "name": r.name}
-
-    def unit(u) -> dict | None:
-        return None if u is None else {"id": u.pk, "name": u.name}
-
-    def person(p) -> dict:
-        return {"id": p.pk, "name": p.get_full_name()}
-
-    def event(e) -> dict:
-        hidden = e.actor_id == report.reporter_id and not show_reporter
-        return {
-            "transition": e.transition,
-            "transition_label": str(TRANSITION_LABELS.get(e.transition, e.transition)),
-            "source": e.source,
-            "target": e.target,
-            "actor_name": None if hidden else e.actor.get_full_name(),
-            "at": _iso(e.at, tz),
-            "comment": e.comment,
-            "data": {k: v for k, v in e.data.items() if k not in STAFF_ONLY_DATA}
-            if staff_only
-            else e.data,
-        }
-
-    def attachment(a) -> dict:
-        url = reverse("reports_api:report-attachment", args=[a.report_id, a.number])
-        return {
-            "number": a.number,
-            "name": a.original_name,
-            "content_type": a.content_type,
-            "size": a.size,
-            "sha256": a.sha256,
-            "url": request.build_absolute_uri(url),
-        }
-
-    return {
-        "id": report.pk,
-        "case_number": report.case_number,
-        "title": report.title,
-        "status": report.status,
-        "status_display": choice_label(Status, report.status),
-        "category": report.category,
-        "category_display": choice_label(Category, report.category),
-        "grade": report.grade,
-        "grade_display": choice_label(Grade, report.grade),
-        "suggested_grade": report.suggested_grade,
-        "suggested_grade_display": choice_label(Grade, report.suggested_grade),
-        "region": region(report.region),
-        "discovered_at": _iso(report.discovered_at, tz),
-        "created_at": _iso(report.created_at, tz),
-        "disposal_due_at": _iso(report.disposal_due_at, tz),
-        "clock": clock_state(report, now=context["now"]),
-        "assigned_unit": unit(report.assigned_unit),
-        "lead_unit": unit(report.lead_unit),
-        "likely_duplicate_of": numbers.get(report.likely_duplicate_of_id),
-        "body": report.body,
-        "source_platform": report.source_platform,
-        "county": region(report.county),
-        "source_urls": [x.url for x in sorted(report.sources.all(), key=lambda x: x.pk)],
-        "attachments": [attachment(a) for a in report.attachments.all()],
-        "reporter": person(report.reporter) if show_reporter else None,
-        "reject_kind": report.reject_kind,
-        "reject_kind_display": choice_label(RejectKind, report.reject_kind),
-        "duplicate_of": numbers.get(report.duplicate_of_id),
-        "resolution": report.resolution,
-        "disposal_reported_at": _iso(report.disposal_reported_at, tz),
-        "closed_at": _iso(report.closed_at, tz),
-        "updated_at": _iso(report.updated_at, tz),
-        "available_transitions": [
-            {"name": name, "label": str(TRANSITION_LABELS.get(name, name))}
-            for name in context["available_transitions"]
-        ],
-        "history": [event(e) for e in context["history"]],
-        "amendments": [
-            {
-                "field": a.field,
-                "old_value": a.old_value,
-                "new_value": a.new_value,
-                "reason": a.reason,
-                "actor_name": a.actor.get_full_name(),
-                "at": _iso(a.at, tz),
-            }
-            for a in context["amendments"]
-        ],
-        "merged_duplicates": [
-            {
-                "id": case.pk,
-                "case_number": case.case_number,
-                "created_at": _iso(case.created_at, tz),
-                "reporter": person(case.reporter) if may_see_reporter(request.user, case) else None,
-            }
-            for case in context["merged"]
-        ],
-    }

@@ -1,24 +1,19 @@
 """Report API views: parse, call one service or selector, shape the answer.
 
-Service exceptions become API answers here (:func:`service_errors`): not in the caller's
-jurisdiction → 404, may not → 403, bad payload → 400, wrong state or changed meanwhile → 409.
-Reads of a case and attachment downloads are logged on ``reports.access``.
+What a service's refusal means (404, 409, 403, 400) is declared once in :mod:`grid.errors` and
+answered by the project's exception handler. Reads of a case and attachment downloads are
+logged on ``reports.access``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable
+from contextlib import suppress
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -27,7 +22,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, status
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -36,17 +31,17 @@ from rest_framework.views import APIView
 
 from grid.api.serializers import ErrorSerializer
 from grid.models import Region
+from reports.api.payloads import payload_serializer
 from reports.api.serializers import (
     ROW_VALUES,
-    TRANSITIONS,
     ReportCreateSerializer,
     ReportDetailSerializer,
     ReportListSerializer,
-    report_detail,
     report_rows,
 )
+from reports.history import history_entry, report_history_for
 from reports.models import Category, Grade, Report, Status
-from reports.rules import may_see_reporter
+from reports.rules import may_see_reporter, sees_internal
 from reports.selectors import (
     SORTS,
     CaseRows,
@@ -57,9 +52,9 @@ from reports.selectors import (
     report_detail_for,
     report_list_for,
     report_merged_into,
-    report_timeline_for,
 )
-from reports.services import TRANSITION_SERVICES, report_submit
+from reports.services import report_submit, report_transition
+from reports.workflow import TRANSITIONS, payload_form
 
 access_log = logging.getLogger("reports.access")
 
@@ -73,44 +68,6 @@ ERRORS = {
 }
 TAGS = ["reports"]
 ATTACHMENT_TYPES = ["image/jpeg", "image/png", "image/webp", "application/pdf"]
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = gettext_lazy("This case was changed meanwhile. Reload it and try again.")
-    default_code = "conflict"
-
-
-def _django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {
-            ("non_field_errors" if field == "__all__" else field): messages
-            for field, messages in exc.message_dict.items()
-        }
-    return {"non_field_errors": exc.messages}
-
-
-@contextmanager
-def service_errors() -> Iterator[None]:
-    """Turn the exceptions services and selectors raise into API errors."""
-    try:
-        yield
-    except Report.DoesNotExist as exc:
-        raise NotFound(_("No such case in your jurisdiction.")) from exc
-    except ConcurrentTransition as exc:
-        raise Conflict(
-            _("Someone changed this case meanwhile. Reload it and try again."),
-            code="concurrent_transition",
-        ) from exc
-    except TransitionNotAllowed as exc:
-        raise Conflict(
-            str(exc) or _("The case cannot be changed that way now."),
-            code="transition_not_allowed",
-        ) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc) or None) from exc
-    except DjangoValidationError as exc:
-        raise ValidationError(_django_errors(exc)) from exc
 
 
 def _visible_case_numbers(user, ids: Iterable[int | None]) -> dict[int, str]:
@@ -131,14 +88,26 @@ def detail_context(request: Request, report: Report, *, new: bool = False) -> di
     intake reads nothing more from the database.
     """
     user = request.user
+    show_reporter = may_see_reporter(user, report)
+    if new:
+        internal_view = sees_internal(user)
+        history = [
+            history_entry(
+                event,
+                internal_view=internal_view,
+                show_reporter=show_reporter,
+                reporter_id=report.reporter_id,
+            )
+            for event in report.events.all()
+        ]
+    else:
+        history = report_history_for(user=user, report=report)
     return {
         "request": request,
         "now": timezone.now(),
-        "show_reporter": may_see_reporter(user, report),
+        "show_reporter": show_reporter,
         "available_transitions": report_available_transitions(user=user, report=report),
-        "history": list(report.events.all())
-        if new
-        else list(report_timeline_for(user=user, report=report)),
+        "history": history,
         "amendments": [] if new else report_amendments_for(report=report),
         "merged": [] if new else report_merged_into(user=user, report=report),
         "visible_case_numbers": _visible_case_numbers(
@@ -148,8 +117,8 @@ def detail_context(request: Request, report: Report, *, new: bool = False) -> di
 
 
 def _detail_data(request: Request, report: Report, *, new: bool = False) -> dict:
-    """The case as ``request.user`` may see it (``ReportDetailSerializer``'s shape)."""
-    return report_detail(report, context=detail_context(request, report, new=new))
+    """The case as ``request.user`` may see it."""
+    return ReportDetailSerializer(report, context=detail_context(request, report, new=new)).data
 
 
 # --- list and create -------------------------------------------------------------------------
@@ -219,8 +188,7 @@ class ReportListCreateView(generics.ListCreateAPIView):
 
     def _filters(self) -> QueueFilters:
         if not hasattr(self, "_parsed_filters"):
-            with service_errors():
-                self._parsed_filters = QueueFilters.parse(self.request.query_params)
+            self._parsed_filters = QueueFilters.parse(self.request.query_params)
         return self._parsed_filters
 
     def list(self, request: Request, *args, **kwargs) -> Response:
@@ -252,20 +220,19 @@ class ReportListCreateView(generics.ListCreateAPIView):
                 raise ValidationError(
                     {"region": [_("Choose a village or township within your jurisdiction.")]}
                 )
-        with service_errors():
-            report, created = report_submit(
-                reporter=request.user,
-                title=data["title"],
-                body=data["body"],
-                category=data["category"],
-                source_platform=data["source_platform"],
-                source_urls=data["source_urls"],
-                region=region,
-                discovered_at=data.get("discovered_at"),
-                suggested_grade=data["suggested_grade"],
-                attachments=data["attachments"],
-                idempotency_key=request.headers.get("Idempotency-Key") or data["idempotency_key"],
-            )
+        report, created = report_submit(
+            reporter=request.user,
+            title=data["title"],
+            body=data["body"],
+            category=data["category"],
+            source_platform=data["source_platform"],
+            source_urls=data["source_urls"],
+            region=region,
+            discovered_at=data.get("discovered_at"),
+            suggested_grade=data["suggested_grade"],
+            attachments=data["attachments"],
+            idempotency_key=request.headers.get("Idempotency-Key") or data["idempotency_key"],
+        )
         if not created:  # a retry: the case as it stands now
             report = report_detail_for(user=request.user, report_id=report.pk)
         return Response(
@@ -286,58 +253,31 @@ class ReportDetailView(APIView):
         responses={200: ReportDetailSerializer, 404: ERRORS[404]},
     )
     def get(self, request: Request, pk: int) -> Response:
-        with service_errors():
-            report = report_detail_for(user=request.user, report_id=pk)
+        report = report_detail_for(user=request.user, report_id=pk)
         access_log.info("case read user=%s case=%s what=detail", request.user.pk, report.pk)
         return Response(_detail_data(request, report))
 
 
-def _apply_transition(
-    *, user, report_id: int, name: str, kwargs: dict, expected_status: str | None
-) -> Report:
-    """Call the transition's service; with ``expected_status``, only if the case still has it.
-
-    The precondition is checked under the same row lock the service takes (the service's
-    transaction nests in this one), so of two people who decided on the same view of a case,
-    one wins and the other is told, even where the workflow would allow both steps in turn
-    (accept_local, then escalate from local handling).
-    """
-    service = TRANSITION_SERVICES[name]
-    if expected_status is None:
-        return service(report_id=report_id, by=user, **kwargs)
-    with transaction.atomic():
-        current = (
-            Report.objects.visible_to(user)
-            .select_for_update()
-            .filter(pk=report_id)
-            .values_list("status", flat=True)
-            .first()
-        )
-        if current is None:
-            raise Report.DoesNotExist
-        if current != expected_status:
-            raise ConcurrentTransition(current)
-        return service(report_id=report_id, by=user, **kwargs)
-
-
 class ReportTransitionView(APIView):
-    """Apply one workflow transition (the subclass names it) to a case."""
+    """Apply one workflow transition (the subclass names it) to a case.
+
+    The JSON body is the transition's payload form (``reports.workflow``), validated by the
+    service after the state and permission checks: an action the case's state does not allow
+    answers 409 even with a bad payload.
+    """
 
     parser_classes = [JSONParser]
     transition_name = ""
 
     def post(self, request: Request, pk: int) -> Response:
-        spec = TRANSITIONS[self.transition_name]
-        serializer = spec.serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            report = _apply_transition(
-                user=request.user,
-                report_id=pk,
-                name=self.transition_name,
-                kwargs=spec.to_kwargs(serializer.validated_data),
-                expected_status=serializer.validated_data.get("expected_status"),
-            )
+        data = request.data if isinstance(request.data, dict) else {}
+        report = report_transition(
+            report_id=pk,
+            by=request.user,
+            name=self.transition_name,
+            data=data,
+            expected_status=data.get("expected_status") or None,
+        )
         # If the caller just handed the case on (a unit bouncing it) and no longer sees it,
         # answer with the case as the transition left it.
         with suppress(Report.DoesNotExist):
@@ -346,19 +286,19 @@ class ReportTransitionView(APIView):
 
 
 def _transition_view(name: str) -> type[ReportTransitionView]:
-    spec = TRANSITIONS[name]
+    form = payload_form(name)
     view = type(
         f"Report{name.title().replace('_', '')}View",
         (ReportTransitionView,),
-        {"transition_name": name, "__doc__": spec.serializer.__doc__},
+        {"transition_name": name, "__doc__": form.__doc__},
     )
     return extend_schema_view(
         post=extend_schema(
             operation_id=f"reports_transition_{name}",
             tags=TAGS,
             summary=f"Transition: {name}",
-            description=spec.serializer.__doc__,
-            request=spec.serializer,
+            description=form.__doc__,
+            request=payload_serializer(form, name),
             responses={200: ReportDetailSerializer, **ERRORS},
         )
     )(view)

@@ -81,7 +81,9 @@ def test_twenty_escalations_of_one_case_one_wins(city):
     report = submit(city.informant(0))
 
     def escalate():
-        return services.report_escalate(report_id=report.pk, by=as_user(admin.pk), reason="跨县")
+        return services.report_transition(
+            report_id=report.pk, by=as_user(admin.pk), name="escalate", data={"reason": "跨县"}
+        )
 
     results, errors = run_together([escalate] * THREADS)
 
@@ -131,6 +133,43 @@ def test_twenty_mixed_triage_decisions_through_the_api_one_wins(city):
     assert len(_events(report)) == 2
 
 
+def test_two_admins_in_two_browsers_one_wins(city):
+    # Two admins of the county open the same submitted case; one assigns it locally, the
+    # other escalates it (which local handling would also allow). The page's forms carry the
+    # status each saw, checked under the case's lock: one wins, the other is told.
+    from django.test import Client
+
+    admin, colleague = city.county_admin(0), city.county_admin(0)
+    unit = _township_unit(city)
+    report = submit(city.informant(0))
+    base = f"/reports/{report.pk}/transitions"
+
+    def browser(user: User, name: str, fields: dict) -> Callable[[], tuple[int, str]]:
+        client = Client()
+        client.force_login(user)
+        page = client.get(f"/reports/{report.pk}/").content.decode()
+        assert f'name="{name}-expected_status" value="submitted"' in page
+
+        def call() -> tuple[int, str]:
+            body = {f"{name}-{k}": v for k, v in fields.items()}
+            body[f"{name}-expected_status"] = "submitted"
+            response = client.post(f"{base}/{name}/", body)
+            return response.status_code, response.content.decode()
+
+        return call
+
+    calls = [
+        browser(admin, "accept_local", {"unit": unit.pk}),
+        browser(colleague, "escalate", {"reason": "跨县"}),
+    ]
+    results, errors = run_together(calls * (THREADS // 2))
+
+    assert errors == []
+    assert sorted(code for code, _html in results) == [302] + [409] * (THREADS - 1)
+    assert all("changed by someone else meanwhile" in html for code, html in results if code == 409)
+    assert len(_events(report)) == 2
+
+
 def test_twenty_mixed_triage_services_never_apply_a_step_twice(city):
     # Without a precondition the workflow itself allows accept_local and then escalate
     # (from local handling), so one or two calls succeed, in that order; never more.
@@ -139,12 +178,14 @@ def test_twenty_mixed_triage_services_never_apply_a_step_twice(city):
     report = submit(city.informant(0))
 
     def accept_local():
-        return services.report_accept_local(
-            report_id=report.pk, by=as_user(admin.pk), unit_id=unit.pk
+        return services.report_transition(
+            report_id=report.pk, by=as_user(admin.pk), name="accept_local", data={"unit": unit.pk}
         )
 
     def escalate():
-        return services.report_escalate(report_id=report.pk, by=as_user(admin.pk), reason="跨县")
+        return services.report_transition(
+            report_id=report.pk, by=as_user(admin.pk), name="escalate", data={"reason": "跨县"}
+        )
 
     results, errors = run_together([accept_local, escalate] * (THREADS // 2))
 

@@ -82,7 +82,9 @@ def test_a_transition_changes_the_queue_count_at_once(kept, client, city):
     queue = reverse("report-queue")
     assert counted(client, queue) == (2, True)
     assert counted(client, queue) == (2, False)
-    services.report_escalate(report_id=report.pk, by=admin, reason="需市级研判")
+    services.report_transition(
+        report_id=report.pk, by=admin, name="escalate", data={"reason": "需市级研判"}
+    )
     assert counted(client, queue) == (1, True)  # escalated: out of the county's working set
     assert counted(client, queue, status=Status.ESCALATED) == (1, True)
 

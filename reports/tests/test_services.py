@@ -124,11 +124,15 @@ def test_accept_local_requires_a_unit_of_the_county_and_logs(city):
     report = submit(city.informant(0))
     other_county_unit = next(u for u in city.units if u.region.is_within(city.counties[1]))
     with pytest.raises(ValidationError):
-        services.report_accept_local(report_id=report.pk, by=admin, unit_id=other_county_unit.pk)
+        services.report_transition(
+            report_id=report.pk, by=admin, name="accept_local", data={"unit": other_county_unit.pk}
+        )
     township_unit = next(
         u for u in city.units if u.kind == "township" and u.region.is_within(city.counties[0])
     )
-    report = services.report_accept_local(report_id=report.pk, by=admin, unit_id=township_unit.pk)
+    report = services.report_transition(
+        report_id=report.pk, by=admin, name="accept_local", data={"unit": township_unit.pk}
+    )
     assert report.status == Status.LOCAL_HANDLING
     assert report.assigned_unit == township_unit
     assert report.disposal_reported_at is not None
@@ -142,16 +146,28 @@ def test_wrong_state_permission_and_jurisdiction(city):
     informant = city.informant(0)
     report = submit(informant)
     with pytest.raises(Report.DoesNotExist):
-        services.report_escalate(report_id=report.pk, by=other_admin, reason="x")
+        services.report_transition(
+            report_id=report.pk, by=other_admin, name="escalate", data={"reason": "x"}
+        )
     with pytest.raises(Report.DoesNotExist):  # another informant of the same village
-        services.report_escalate(report_id=report.pk, by=city.informant(0), reason="x")
+        services.report_transition(
+            report_id=report.pk, by=city.informant(0), name="escalate", data={"reason": "x"}
+        )
     with pytest.raises(PermissionDenied):
-        services.report_escalate(report_id=report.pk, by=informant, reason="x")
+        services.report_transition(
+            report_id=report.pk, by=informant, name="escalate", data={"reason": "x"}
+        )
     with pytest.raises(ValidationError):
-        services.report_escalate(report_id=report.pk, by=admin, reason=" ")
-    services.report_escalate(report_id=report.pk, by=admin, reason="跨县")
+        services.report_transition(
+            report_id=report.pk, by=admin, name="escalate", data={"reason": " "}
+        )
+    services.report_transition(
+        report_id=report.pk, by=admin, name="escalate", data={"reason": "跨县"}
+    )
     with pytest.raises(TransitionNotAllowed):
-        services.report_escalate(report_id=report.pk, by=admin, reason="again")
+        services.report_transition(
+            report_id=report.pk, by=admin, name="escalate", data={"reason": "again"}
+        )
 
 
 def test_full_path_route_bounce_close_reopen(city):
@@ -160,12 +176,30 @@ def test_full_path_route_bounce_close_reopen(city):
     unit = city.units[0]
     liaison = UserFactory(role=Role.UNIT_LIAISON, region=unit.region, unit=unit)
     report = submit(city.informant(0))
-    services.report_escalate(report_id=report.pk, by=admin, reason="需市级协调")
-    services.report_route(report_id=report.pk, by=duty, grade="important", lead_unit_id=unit.pk)
-    services.report_bounce(report_id=report.pk, by=liaison, reason="非本单位职责")
-    services.report_route(report_id=report.pk, by=duty, grade="important", lead_unit_id=unit.pk)
-    services.report_close(report_id=report.pk, by=liaison, resolution="已核实并回复")
-    report = services.report_reopen(report_id=report.pk, by=duty, reason="再次发酵")
+    services.report_transition(
+        report_id=report.pk, by=admin, name="escalate", data={"reason": "需市级协调"}
+    )
+    services.report_transition(
+        report_id=report.pk,
+        by=duty,
+        name="route",
+        data={"grade": "important", "lead_unit": unit.pk},
+    )
+    services.report_transition(
+        report_id=report.pk, by=liaison, name="bounce", data={"reason": "非本单位职责"}
+    )
+    services.report_transition(
+        report_id=report.pk,
+        by=duty,
+        name="route",
+        data={"grade": "important", "lead_unit": unit.pk},
+    )
+    services.report_transition(
+        report_id=report.pk, by=liaison, name="close", data={"resolution": "已核实并回复"}
+    )
+    report = services.report_transition(
+        report_id=report.pk, by=duty, name="reopen", data={"reason": "再次发酵"}
+    )
     assert report.status == Status.ROUTED
     assert list(report.events.values_list("transition", flat=True)) == [
         "submit",
@@ -183,16 +217,21 @@ def test_return_resubmit_and_reject_duplicate(city):
     informant = city.informant(0)
     original = submit(informant)
     report = submit(city.informant(1))
-    services.report_return_for_info(report_id=report.pk, by=admin, reason="请补充截图")
+    services.report_transition(
+        report_id=report.pk, by=admin, name="return_for_info", data={"reason": "请补充截图"}
+    )
     with pytest.raises(PermissionDenied):
-        services.report_resubmit(report_id=report.pk, by=admin, supplement="x")
-    services.report_resubmit(report_id=report.pk, by=report.reporter, supplement="已补充链接")
-    report = services.report_reject(
+        services.report_transition(
+            report_id=report.pk, by=admin, name="resubmit", data={"supplement": "x"}
+        )
+    services.report_transition(
+        report_id=report.pk, by=report.reporter, name="resubmit", data={"supplement": "已补充链接"}
+    )
+    report = services.report_transition(
         report_id=report.pk,
         by=admin,
-        kind="duplicate",
-        reason="重复",
-        duplicate_of=original.case_number,
+        name="reject",
+        data={"kind": "duplicate", "reason": "重复", "duplicate_of": original.case_number},
     )
     assert report.status == Status.REJECTED
     assert report.duplicate_of == original
@@ -212,7 +251,9 @@ def test_a_stale_copy_of_a_case_cannot_overwrite_a_newer_state(city):
     # given two copies of one case, read before anyone acted on it
     report = submit(city.informant(0))
     stale = Report.objects.get(pk=report.pk)
-    services.report_escalate(report_id=report.pk, by=city.county_admin(0), reason="重大")
+    services.report_transition(
+        report_id=report.pk, by=city.county_admin(0), name="escalate", data={"reason": "重大"}
+    )
     # when the stale copy is saved from its old state
     stale.accept_local(unit=city.units[0])
     # then the guard refuses it and the stored state stays

@@ -57,7 +57,9 @@ def _village_in(city, *, county: int) -> int:
 def test_unit_liaison_home_lists_cases_of_their_unit(client, city):
     unit = township_unit(city)
     report = submit(city.informant(0))
-    services.report_accept_local(report_id=report.pk, by=city.county_admin(0), unit_id=unit.pk)
+    services.report_transition(
+        report_id=report.pk, by=city.county_admin(0), name="accept_local", data={"unit": unit.pk}
+    )
     client.force_login(liaison_of(unit))
     html = client.get("/").content.decode()
     assert report.case_number in html
@@ -66,7 +68,9 @@ def test_unit_liaison_home_lists_cases_of_their_unit(client, city):
 
 def test_duty_officer_home_lists_escalations(client, city):
     report = submit(city.informant(0))
-    services.report_escalate(report_id=report.pk, by=city.county_admin(0), reason="跨区域")
+    services.report_transition(
+        report_id=report.pk, by=city.county_admin(0), name="escalate", data={"reason": "跨区域"}
+    )
     client.force_login(city.city_user(Role.DUTY_OFFICER))
     html = client.get("/").content.decode()
     assert report.case_number in html

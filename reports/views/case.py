@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from grid.labels import choice_label
-from reports.forms import TRANSITION_FORMS, TransitionForm, add_service_errors
+from grid.views.errors import page_refusal
+from reports import services
+from reports.forms import TransitionForm
+from reports.history import report_history_for
 from reports.models import Category, Grade, RejectKind, Report
 from reports.rules import has_queue, may_file, may_see_reporter, sees_internal
 from reports.selectors import (
@@ -26,10 +28,9 @@ from reports.selectors import (
     report_available_transitions,
     report_detail_for,
     report_merged_into,
-    report_timeline_for,
 )
-from reports.services import TRANSITION_SERVICES
-from reports.views.labels import action_label, clock_for, plain_status, queue_title
+from reports.views.labels import clock_for, plain_status, queue_title
+from reports.workflow import TRANSITIONS, payload_form, step_words
 
 access_log = logging.getLogger("reports.access")
 
@@ -43,8 +44,7 @@ def _get_report(user, pk: int) -> Report:
         raise Http404(_("No such case in your jurisdiction.")) from exc
 
 
-def _event_details(event) -> list[str]:
-    data = event.data or {}
+def _event_details(data: dict) -> list[str]:
     details = []
     if data.get("unit_name"):
         details.append(_("Unit: %(name)s") % {"name": data["unit_name"]})
@@ -59,25 +59,19 @@ def _event_details(event) -> list[str]:
     return details
 
 
-def _timeline(user, report: Report, show_reporter: bool) -> list[dict]:
-    entries = []
-    for event in report_timeline_for(user=user, report=report):
-        if event.actor_id == report.reporter_id and not show_reporter:
-            actor = _("the reporter")
-        else:
-            actor = event.actor.get_full_name()
-        entries.append(
-            {
-                "at": event.at,
-                "actor": actor,
-                "action": action_label(event.transition),
-                "source": plain_status(event.source) if event.source else "",
-                "target": plain_status(event.target),
-                "comment": event.comment,
-                "details": _event_details(event),
-            }
-        )
-    return entries
+def _timeline(user, report: Report) -> list[dict]:
+    return [
+        {
+            "at": entry.event.at,
+            "actor": entry.actor or _("the reporter"),
+            "action": entry.words,
+            "source": plain_status(entry.event.source) if entry.event.source else "",
+            "target": plain_status(entry.event.target),
+            "comment": entry.comment,
+            "details": _event_details(entry.data),
+        }
+        for entry in report_history_for(user=user, report=report)
+    ]
 
 
 def _amendments(report: Report) -> list[str]:
@@ -97,17 +91,34 @@ def _amendments(report: Report) -> list[str]:
     return lines
 
 
-def _action_forms(user, report: Report, bound: TransitionForm | None) -> list[TransitionForm]:
+@dataclass(frozen=True)
+class Action:
+    """One action offered on the case page: its transition's words and its payload form."""
+
+    name: str
+    label: str
+    button: str
+    form: TransitionForm
+    open: bool
+
+
+def _actions(user, report: Report, bound: TransitionForm | None) -> list[Action]:
+    """The transitions ``user`` may apply now, in the workflow's order, each with its form;
+    the one just refused (``bound``) keeps what was typed and its errors."""
     available = set(report_available_transitions(user=user, report=report))
-    forms = []
-    for name, form_class in TRANSITION_FORMS.items():
-        if name not in available:
-            continue
-        if bound is not None and bound.name == name:
-            forms.append(bound)
-        else:
-            forms.append(form_class(report=report))
-    return forms
+    names = [name for name in TRANSITIONS if name in available]
+    actions = []
+    for name in names:
+        transition = TRANSITIONS[name]
+        form = bound if bound is not None and bound.prefix == name else None
+        if form is None:
+            form = payload_form(name)(report=report, user=user, prefix=name)
+        if bound is not None:
+            is_open = bound.prefix == name
+        else:  # the step most people take next, or the only one
+            is_open = len(names) == 1 or (name == names[0] and name in ("close", "resubmit"))
+        actions.append(Action(name, str(transition.label), str(transition.button), form, is_open))
+    return actions
 
 
 def _back_link(user) -> tuple[str, str]:
@@ -145,9 +156,8 @@ def _render_case(
         "attachments": attachments,
         "amendments": _amendments(report),
         "merged": report_merged_into(user=user, report=report),
-        "timeline": _timeline(user, report, show_reporter),
-        "action_forms": _action_forms(user, report, bound),
-        "open_action": bound.name if bound is not None else "",
+        "timeline": _timeline(user, report),
+        "actions": _actions(user, report, bound),
         "conflict": conflict,
     }
     return render(request, "reports/report_detail.html", context, status=status)
@@ -165,60 +175,37 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    """Apply one transition through its service; 400/403/404/409 re-render or refuse."""
-    form_class = TRANSITION_FORMS.get(name)
-    if form_class is None:
-        raise Http404(_("No such action."))
+    """Apply one transition through the one service; its refusals re-render or refuse.
+
+    404 outside the jurisdiction, 409 (the case as it stands now, with why) when its state does
+    not allow the step or it moved on from what the person saw, 403, then 400 with the form.
+    """
     user = request.user
-    report = _get_report(user, pk)
-    seen = request.POST.get(f"{name}-seen_status", "")
-    if seen and seen != report.status:
-        return _conflict(request, report, refetch=False)
-    if name not in report_available_transitions(user=user, report=report):
-        if not can_proceed(getattr(report, name)):
-            return _render_case(
-                request, report, conflict=_("This action is not possible now."), status=409
-            )
-        raise PermissionDenied(_("You may not do this to this case."))
-    form = form_class(request.POST, report=report)
-    if not form.is_valid():
-        return _render_case(request, report, bound=form, status=400)
     try:
-        updated = TRANSITION_SERVICES[name](report_id=report.pk, by=user, **form.service_kwargs())
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return _render_case(request, report, bound=form, status=400)
-    except Report.DoesNotExist as exc:
-        raise Http404(_("No such case in your jurisdiction.")) from exc
-    except PermissionDenied:
-        raise
-    except ConcurrentTransition:
-        return _conflict(request, report)
-    except TransitionNotAllowed as exc:
-        fresh = _get_report(user, pk)
-        if fresh.status != report.status:
-            return _conflict(request, fresh, refetch=False)
-        reason = str(exc.args[0]) if exc.args else _("This action is not possible now.")
-        return _render_case(request, fresh, conflict=reason, status=409)
+        updated = services.report_transition(
+            report_id=pk,
+            by=user,
+            name=name,
+            data=request.POST,
+            prefix=name,
+            expected_status=request.POST.get(f"{name}-expected_status") or None,
+        )
+    except services.PayloadInvalid as exc:
+        return _render_case(request, _get_report(user, pk), bound=exc.form, status=400)
+    except Exception as exc:
+        refusal = page_refusal(exc)  # 404 and 403 become the product's pages
+        return _render_case(
+            request, _get_report(user, pk), conflict=refusal.message, status=refusal.status
+        )
     messages.success(
         request,
         _("Done: %(action)s. Now: %(status)s.")
-        % {"action": action_label(name), "status": plain_status(updated.status)},
+        % {"action": step_words(name, internal_view=True), "status": plain_status(updated.status)},
     )
     if Report.objects.visible_to(user).filter(pk=pk).exists():
         return redirect("report-detail", pk=pk)
     # E.g. a unit that sent the case back no longer sees it.
     return redirect(settings.LOGIN_REDIRECT_URL)
-
-
-def _conflict(request: HttpRequest, report: Report, *, refetch: bool = True) -> HttpResponse:
-    fresh = _get_report(request.user, report.pk) if refetch else report
-    return _render_case(
-        request,
-        fresh,
-        conflict=_("This case was changed by someone else meanwhile; here is its current state."),
-        status=409,
-    )
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Plain words for states and actions, as the people using the pages say them."""
+"""Plain words for states and clocks, as the people using the pages say them."""
 
 from __future__ import annotations
 
@@ -24,28 +24,10 @@ PLAIN_STATUS = {
     Status.REJECTED: _("Not taken up"),
 }
 
-ACTION_LABELS = {
-    "submit": _("Filed"),
-    "accept_local": _("Assigned for local handling"),
-    "escalate": _("Escalated to the city"),
-    "return_for_info": _("Returned for more information"),
-    "resubmit": _("More information added"),
-    "reject": _("Rejected"),
-    "route": _("Graded and routed"),
-    "bounce": _("Sent back by the unit"),
-    "close": _("Closed"),
-    "reopen": _("Reopened"),
-}
-
 
 def plain_status(status: str) -> str:
     """The plain words for a status value (the value itself if unknown)."""
     return str(PLAIN_STATUS.get(status, status))
-
-
-def action_label(name: str) -> str:
-    """The plain words for a transition name."""
-    return str(ACTION_LABELS.get(name, name))
 
 
 # What each role calls its queue page.

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from grid.errors import refusal_for
 from grid.labels import choice_label
 from reports.forms import BulkActionForm, QueueFilterForm
 from reports.models import Category, Report, Status
@@ -29,7 +29,7 @@ from reports.selectors import (
     report_queue_for,
     units_assignable_by,
 )
-from reports.services import report_accept_local, report_escalate
+from reports.services import report_transition
 from reports.views.labels import Clock, clock_for, plain_status, queue_title
 
 PAGE_SIZE = 25
@@ -174,16 +174,6 @@ def report_queue(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _failure_reason(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    if isinstance(exc, ConcurrentTransition):
-        return _("changed by someone else meanwhile")
-    if isinstance(exc, TransitionNotAllowed | PermissionDenied):
-        return str(exc.args[0]) if exc.args else _("you may not do this")
-    return _("not found in your jurisdiction")
-
-
 @login_required
 @require_POST
 def report_queue_bulk(request: HttpRequest) -> HttpResponse:
@@ -203,20 +193,15 @@ def report_queue_bulk(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     done: list[int] = []
     failed: dict[int, str] = {}
+    payload = {"unit": data["unit"].pk if data["unit"] else None, "reason": data["reason"]}
     for report_id in data["ids"]:
         try:
-            if data["action"] == BulkActionForm.ACCEPT_LOCAL:
-                report_accept_local(report_id=report_id, by=user, unit_id=data["unit"].pk)
-            else:
-                report_escalate(report_id=report_id, by=user, reason=data["reason"])
-        except (
-            Report.DoesNotExist,
-            TransitionNotAllowed,
-            ConcurrentTransition,
-            PermissionDenied,
-            ValidationError,
-        ) as exc:
-            failed[report_id] = _failure_reason(exc)
+            report_transition(report_id=report_id, by=user, name=data["action"], data=payload)
+        except Exception as exc:
+            refusal = refusal_for(exc)
+            if refusal is None:
+                raise
+            failed[report_id] = refusal.message
         else:
             done.append(report_id)
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from grid.models import Role
 from grid.tests.factories import DEMO_PASSWORD, UserFactory, make_city
 from reports.models import Report, Status
-from reports.services import report_accept_local
+from reports.services import report_transition
 from reports.tests.factories import submit
 
 pytestmark = pytest.mark.browser
@@ -189,7 +189,9 @@ def test_busy_queue_pages_with_htmx_and_shows_clocks(new_context, live_server, d
             source_urls=["https://weibo.com/status/1"] if i in (28, 29) else [],
         )
         if i % 7 == 3:
-            report_accept_local(report_id=report.pk, by=demo.admin, unit_id=unit.pk)
+            report_transition(
+                report_id=report.pk, by=demo.admin, name="accept_local", data={"unit": unit.pk}
+            )
 
     page = new_context(viewport=DESKTOP).new_page()
     log_in(page, live_server.url, "demo-county-admin", "/reports/queue/")
