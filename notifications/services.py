@@ -2,22 +2,30 @@
 
 from collections.abc import Iterable
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import F, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 
 from notifications.models import Notification
+
+
+def _cut(field: str, value: str) -> str:
+    """``value`` cut to the size of ``Notification.<field>``: a long title must not fail a write."""
+    return value[: Notification._meta.get_field(field).max_length]
 
 
 def notify(
     *, recipient_ids: Iterable[int], kind: str, subject: str, text: str = "", url: str = ""
 ) -> int:
-    """Queue one notification per recipient in the caller's transaction; returns how many."""
+    """Queue one notification per recipient in the caller's transaction; returns how many.
+
+    Repeated and missing (``None``) ids are skipped; nobody to tell writes nothing.
+    """
+    message = {
+        "subject": _cut("subject", subject),
+        "text": _cut("text", text),
+        "url": _cut("url", url),
+    }
     rows = [
-        Notification(
-            recipient_id=pk, kind=kind, subject=subject[:100], text=text[:300], url=url[:200]
-        )
+        Notification(recipient_id=pk, kind=kind, **message)
         for pk in dict.fromkeys(recipient_ids)
         if pk is not None
     ]
@@ -30,20 +38,14 @@ def notify_where(
 ) -> int:
     """Queue one notification for each person ``recipients`` selects; returns how many.
 
-    One ``INSERT … SELECT`` in the caller's transaction: the people are never read into
-    Python (intake notifies a county's admins on every report).
+    Two statements in the caller's transaction: one reads the people's ids (never the people),
+    one inserts the rows through the model. A queryset that selects nobody by construction
+    (``.none()``) costs no query at all.
     """
-    try:
-        query = recipients.order_by().values(rid=F("pk")).distinct().query
-        select, params = query.sql_with_params()
-    except EmptyResultSet:  # e.g. .none(): nobody to tell
-        return 0
-    table = connection.ops.quote_name(Notification._meta.db_table)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (recipient_id, kind, subject, text, url, created_at) "  # noqa: S608 - our table, a compiled queryset
-            f"SELECT picked.rid, %s, %s, %s, %s, %s FROM ({select}) picked",
-            [kind, subject[:100], text[:300], url[:200], now, *params],
-        )
-        return cursor.rowcount
+    return notify(
+        recipient_ids=recipients.order_by().values_list("pk", flat=True),
+        kind=kind,
+        subject=subject,
+        text=text,
+        url=url,
+    )

@@ -39,3 +39,8 @@ class ReportsConfig(AppConfig):
         # Kept counts of case lists go stale with any write to a case (reports.counts).
         post_save.connect(changed, sender=Report, dispatch_uid="report-counts-save")
         post_delete.connect(changed, sender=Report, dispatch_uid="report-counts-delete")
+
+        # The work list on the home pages and the report links in the main menu (grid.panels).
+        from reports import panels
+
+        panels.register()

@@ -1,8 +1,8 @@
 """The role-aware home page: every person lands on their own work list.
 
-The work list itself comes from the reports app through the ``{% worklist %}`` template tag
-(reports/templatetags), so grid does not import reports; around it the page shows the
-person's home node, their jurisdiction's counts, their grid point and its people, their unit.
+The work list itself is a panel the reports app registers with grid (grid.panels), so grid
+does not import reports; around the panels the page shows the person's home node, their
+jurisdiction's counts, their grid point and its people, their unit.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from grid import selectors
+from grid import panels, selectors
 from grid.models import GRID_POINT_ROLES, LEVEL_DEPTH, Level, Role
 
 
@@ -34,6 +35,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if region is not None:
         context["breadcrumb"] = selectors.region_breadcrumb(user=me, region=region)
     context["counts"] = selectors.region_counts(user=me, region=region)
+    if role != Role.SYS_ADMIN:
+        # The apps' work panels; the operators' page is grid maintenance (their queue is
+        # one click away in the menu).
+        context["panels"] = panels.home_panels.panels_for(request, timezone.now())
 
     if role in GRID_POINT_ROLES and me.grid_point is not None:
         context["point"] = me.grid_point

@@ -1,4 +1,4 @@
-"""The home page's work list (reports_tags.worklist) and the report links in the main menu."""
+"""The home page's work list (reports.panels) and the report links in the main menu."""
 
 from __future__ import annotations
 

@@ -1,0 +1,37 @@
+"""Template tags that render the panels and menu links other apps register (grid.panels)."""
+
+from __future__ import annotations
+
+from django import template
+from django.template.context import Context
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from grid import panels as registry
+from grid.panels import Panel
+
+register = template.Library()
+
+
+def _render(context: Context, panel: Panel, extra: dict) -> SafeString:
+    """Render ``panel`` with its own context only, as an inclusion tag renders its template."""
+    new_context = context.new({**panel.context, **extra})
+    csrf_token = context.get("csrf_token")
+    if csrf_token is not None:
+        new_context["csrf_token"] = csrf_token
+    return context.template.engine.get_template(panel.template).render(new_context)
+
+
+@register.simple_tag(takes_context=True)
+def render_panel(context: Context, panel: Panel, **extra) -> SafeString:
+    """``{% render_panel panel show_heading=False %}``: one home panel, with what the page adds."""
+    return _render(context, panel, extra)
+
+
+@register.simple_tag(takes_context=True)
+def nav_links(context: Context) -> SafeString:
+    """``{% nav_links %}``: the main-menu links of every app, for the person asking."""
+    request = context["request"]
+    links = registry.nav_links.panels_for(request, timezone.now())
+    # Each part is a rendered template, safe already; joining them loses only the mark.
+    return mark_safe("".join(_render(context, link, {}) for link in links))  # noqa: S308
