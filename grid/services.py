@@ -11,7 +11,6 @@ from django.db.models import BigIntegerField, Case, CharField, F, Value, When
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from grid.auth import forget_people
 from grid.models import PARENT_LEVEL, Level, Region, region_path
 from grid.scoping import EVERYTHING, Jurisdiction
 
@@ -55,7 +54,6 @@ def region_set_parent(*, region: Region, parent: Region | None) -> Region:
             output_field=BigIntegerField(),
         ),
     )
-    forget_people()  # people are kept with their home node's path (grid.auth)
     region.parent = parent
     region.path = new_path
     return region

@@ -438,7 +438,7 @@ def test_node_page_query_count_does_not_grow_with_children(
     county = city.counties[0]
     url = reverse("grid-region", args=[county.code])
     client.force_login(admin)
-    client.get(url)  # the person is read once, then kept (with Redis)
+    client.get(url)
     with django_assert_max_num_queries(30) as few:
         assert client.get(url).status_code == 200
     # (read now: the connection's query log is a bounded window that grow() moves on)
@@ -446,7 +446,7 @@ def test_node_page_query_count_does_not_grow_with_children(
     assert few <= 20
     # when: the county grows from 2 to 32 townships, 92 villages and ~180 people
     grow(county, townships=30)
-    client.get(url)  # new people: the person is read again once, then kept (with Redis)
+    client.get(url)
     # then: the page (with a second page of children) costs exactly the same
     with django_assert_num_queries(few):
         response = client.get(url)
