@@ -54,11 +54,10 @@ def session_queries(settings) -> int:
 
 
 @pytest.fixture
-def person_queries(settings) -> int:
-    """Queries a request spends loading who is asking (by session or token) once it has been
-    asked before: none where the shared cache keeps people (``GRID_AUTH_CACHE_SECONDS``, on
-    with Redis), one where every request reads the database."""
-    return 0 if settings.GRID_AUTH_CACHE_SECONDS > 0 else 1
+def person_queries() -> int:
+    """Queries a request spends loading who is asking (by session or token): one, always. The
+    person is read with their home node in one query on every request (grid.auth)."""
+    return 1
 
 
 @pytest.fixture

@@ -137,11 +137,6 @@ SESSION_ENGINE = (
     if REDIS_URL
     else "django.contrib.sessions.backends.db"
 )
-# Who is asking (a person with their home node, found by session or token) is kept this many
-# seconds in the shared cache instead of read from the database on every request; any change
-# to people, tokens or regions drops every kept copy at once (grid.auth). Only a cache that all
-# processes share can keep them, so without Redis nothing is kept.
-GRID_AUTH_CACHE_SECONDS = env.int("GRID_AUTH_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 # Counts of case lists are kept this many seconds in the shared cache, and dropped as soon as
 # a case they could include changes (reports.counts); again only with a cache all share.
 REPORT_COUNT_CACHE_SECONDS = env.int("REPORT_COUNT_CACHE_SECONDS", default=300 if REDIS_URL else 0)

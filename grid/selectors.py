@@ -19,6 +19,7 @@ from django.db.models import CharField, Count, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Substr
 
 from grid.models import GridPoint, Level, Region, Role, Unit, User
+from grid.rules import people_shown_to
 from grid.scoping import jurisdiction_of
 
 
@@ -44,12 +45,20 @@ class Crumb:
 
 @dataclass
 class GridPointPeople:
-    """A grid point's people, split the way the pages show them."""
+    """A grid point's people, split the way the pages show them.
 
-    head: User | None
+    The lists hold only the people the viewer is shown (grid.rules), each with ``shown``; the
+    counts are of every active member.
+    """
+
+    head: User | None  # the person in charge, if one is set and the viewer is shown them
+    head_hidden: bool = False  # a person in charge is set, but not shown to the viewer
     informants: list[User] = field(default_factory=list)
     volunteers: list[User] = field(default_factory=list)
     heads: list[User] = field(default_factory=list)
+    informant_count: int = 0
+    volunteer_count: int = 0
+    head_count: int = 0
 
 
 # --- Regions --------------------------------------------------------------------------------
@@ -190,24 +199,39 @@ def grid_point_visible(*, user: User, code: str) -> GridPoint | None:
 
 
 def grid_point_people(*, user: User, point: GridPoint) -> GridPointPeople:
-    """The point's head and its active members by role (one query).
+    """The point's head and its active members by role, as ``user`` is shown them (one query).
 
     ``heads`` lists the members with the grid head role other than the person in charge.
     """
+    rule = people_shown_to(user)
     members = list(
         User.objects.visible_to(user)
         .filter(grid_point=point, is_active=True)
         .select_related("region")
         .order_by("name", "username")
     )
-    people = GridPointPeople(head=point.head)
+    people = GridPointPeople(head=None)
+    if point.head is not None:
+        point.head.shown = rule.of(point.head, point=point)
+        if point.head.shown.name:
+            people.head = point.head
+        else:
+            people.head_hidden = True
     for person in members:
+        person.shown = rule.of(person, point=point)
         if person.role == Role.INFORMANT:
-            people.informants.append(person)
+            people.informant_count += 1
+            group = people.informants
         elif person.role == Role.VOLUNTEER:
-            people.volunteers.append(person)
+            people.volunteer_count += 1
+            group = people.volunteers
         elif person.role == Role.GRID_HEAD and person.pk != point.head_id:
-            people.heads.append(person)
+            people.head_count += 1
+            group = people.heads
+        else:
+            continue
+        if person.shown.name:
+            group.append(person)
     return people
 
 
@@ -219,8 +243,13 @@ def units_at(*, user: User, region: Region) -> QuerySet[Unit]:
 def people_in_subtree(*, user: User, region: Region, q: str = "", role: str = "") -> QuerySet[User]:
     """Visible people whose home node is ``region`` or below, searched and filtered.
 
-    ``q`` matches name or username (contains); ``role`` is a Role value or "" for all.
+    Only for viewers who may list people (grid.rules); nobody for the others. ``q`` matches
+    the name (contains), and the username only for those shown usernames; ``role`` is a Role
+    value or "" for all.
     """
+    rule = people_shown_to(user)
+    if not rule.lists_people:
+        return User.objects.none()
     qs = (
         User.objects.visible_to(user)
         .filter(region__path__startswith=region.path)
@@ -229,10 +258,22 @@ def people_in_subtree(*, user: User, region: Region, q: str = "", role: str = ""
     )
     q = q.strip()
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(username__icontains=q))
+        match = Q(name__icontains=q)
+        if rule.everyone.username:
+            match |= Q(username__icontains=q)
+        qs = qs.filter(match)
     if role:
         qs = qs.filter(role=role)
     return qs
+
+
+def people_marked_shown(*, user: User, people: Iterable[User]) -> list[User]:
+    """``people`` as a list, each given ``shown``: what ``user`` is shown of them (grid.rules)."""
+    rule = people_shown_to(user)
+    people = list(people)
+    for person in people:
+        person.shown = rule.of(person)
+    return people
 
 
 def user_home(*, user: User) -> User:

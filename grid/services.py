@@ -11,7 +11,7 @@ from django.db.models import BigIntegerField, Case, CharField, F, Value, When
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from grid.auth import forget_people
+from grid.hooks import RegionMoved, region_moved
 from grid.models import PARENT_LEVEL, Level, Region, region_path
 from grid.scoping import EVERYTHING, Jurisdiction
 
@@ -24,7 +24,9 @@ def region_set_parent(*, region: Region, parent: Region | None) -> Region:
     """Move ``region`` and its whole subtree under ``parent``.
 
     Every ``path`` in the subtree (and the region's own ``parent``) is rewritten by one UPDATE,
-    so scoping of everything below the region follows the move at once.
+    so scoping of everything below the region follows the move at once. Then the hooks
+    registered in :mod:`grid.hooks` carry what other apps store of the subtree (cases' paths and
+    counties), in the same transaction: if one fails, nothing moved.
     """
     expected = PARENT_LEVEL.get(Level(region.level))
     if expected is None:
@@ -36,13 +38,14 @@ def region_set_parent(*, region: Region, parent: Region | None) -> Region:
             % {"level": Level(region.level).label, "parent": expected.label}
         )
     # Read both paths fresh: an earlier move may have changed them since they were loaded.
-    paths = dict(
-        Region.objects.filter(pk__in=[region.pk, parent.pk if parent else region.pk]).values_list(
-            "pk", "path"
-        )
-    )
-    old_path = paths[region.pk]
-    parent_path = paths[parent.pk] if parent is not None else ""
+    fresh = {
+        pk: (path, grandparent_id)
+        for pk, path, grandparent_id in Region.objects.filter(
+            pk__in=[region.pk, parent.pk if parent else region.pk]
+        ).values_list("pk", "path", "parent_id")
+    }
+    old_path = fresh[region.pk][0]
+    parent_path = fresh[parent.pk][0] if parent is not None else ""
     if parent_path.startswith(old_path):
         raise ValidationError(_("A region cannot be moved below itself."))
     new_path = region_path(parent_path, region.code)
@@ -55,9 +58,19 @@ def region_set_parent(*, region: Region, parent: Region | None) -> Region:
             output_field=BigIntegerField(),
         ),
     )
-    forget_people()  # people are kept with their home node's path (grid.auth)
     region.parent = parent
     region.path = new_path
+    # The county the subtree now belongs to: the new parent (a township moved) or the new
+    # parent's parent (a village moved); a county keeps being its own county.
+    level = Level(region.level)
+    county_id = None
+    if level == Level.TOWNSHIP:
+        county_id = parent_id
+    elif level == Level.VILLAGE:
+        county_id = fresh[parent_id][1]
+    region_moved(
+        RegionMoved(region=region, old_path=old_path, new_path=new_path, county_id=county_id)
+    )
     return region
 
 

@@ -9,6 +9,12 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
+        from grid.hooks import register_region_moved
+        from reports.regions import cases_follow_region_move
+
+        # A region move carries the cases of its subtree, in the same transaction.
+        register_region_moved(cases_follow_region_move)
+
         from django.db.models.signals import post_delete, post_save
         from django.utils.translation import gettext_lazy
         from django_fsm import ConcurrentTransition, TransitionNotAllowed

@@ -199,7 +199,7 @@ class Report(ConcurrentTransitionMixin, models.Model):
     region = models.ForeignKey(
         Region, verbose_name=_("concerns"), on_delete=models.PROTECT, related_name="reports"
     )
-    # Denormalised from region (never changes): scoping and queues without joins.
+    # Denormalised from region, rewritten when the grid moves (reports.regions): no joins.
     region_path = models.CharField(max_length=255, editable=False)
     county = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="county_reports", editable=False

@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from grid.labels import choice_label
 from grid.models import GridPoint, Level, Region, RegionKind, Role, Unit, UnitKind, User
+from grid.rules import people_shown_to
 
 # --- Errors and auth ------------------------------------------------------------------------
 
@@ -172,13 +173,29 @@ class GridPointSerializer(serializers.ModelSerializer):
     """A grid information point; ``member_count`` counts its active people."""
 
     region = RegionRefSerializer(read_only=True)
-    head = PersonRefSerializer(read_only=True, allow_null=True)
+    head = PersonRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "The person in charge; null when none is set or when the caller is not shown them "
+            "(people who report are protected)."
+        ),
+    )
     member_count = serializers.IntegerField(read_only=True, help_text=_("Active members."))
 
     class Meta:
         model = GridPoint
         fields = ["id", "code", "name", "region", "head", "member_count", "is_active"]
         read_only_fields = fields
+
+    def to_representation(self, instance: GridPoint) -> dict:
+        data = super().to_representation(instance)
+        if instance.head_id is not None:
+            if "people_shown" not in self.context:
+                self.context["people_shown"] = people_shown_to(self.context["request"].user)
+            if not self.context["people_shown"].of(instance.head, point=instance).name:
+                data["head"] = None
+        return data
 
 
 # --- Query filters --------------------------------------------------------------------------

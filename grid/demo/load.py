@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, check_password, make_password
 from django.db import transaction
 
-from grid.auth import forget_people
 from grid.demo.plan import DEMO_PASSWORD, Plan
 from grid.models import GridPoint, Level, Region, Unit, User
 
@@ -52,7 +51,6 @@ def demo_load(*, plan: Plan, log: Callable[[str], None] = lambda _: None) -> Loa
     people = _load_people(plan, regions, points, units, result)
     log(f"people: {result.people}")
     _set_heads(plan, regions, points, people, result)
-    forget_people()  # written in bulk, without model signals (grid.auth)
     return result
 
 

@@ -7,7 +7,6 @@ import secrets
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import connection
 
-from grid.auth import forget_people
 from grid.importing.checking import PersonRec
 from grid.importing.formats import (
     BATCH,
@@ -90,7 +89,6 @@ def write_import(plan: dict, existing: dict[str, dict]) -> None:
     """Write the plan: regions level by level, then units, grid points, people, heads."""
     from grid.services import region_set_parent
 
-    forget_people()  # people are written in bulk, without model signals (grid.auth)
     old_regions = existing[REGIONS]
     regions = {code: (r.id, r.path) for code, r in old_regions.items()}
     creates, updates = plan[REGIONS]

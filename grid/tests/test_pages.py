@@ -139,7 +139,7 @@ def test_person_without_role_or_home_node_is_told_to_contact_their_admin(client,
     assert 'data-testid="counts"' not in html
 
 
-def test_informant_sees_their_grid_point_with_head_and_members(client, city):
+def test_informant_sees_their_grid_point_with_its_head_and_only_themselves(client, city):
     # given: a point with a head, two informants and a volunteer
     point = city.grid_points[0]
     head = grid_member(city, Role.GRID_HEAD, name="张组长", phone="13800000000")
@@ -156,11 +156,15 @@ def test_informant_sees_their_grid_point_with_head_and_members(client, city):
     html = response.content.decode()
     people = response.context["point_people"]
     assert people.head == head
-    assert {p.name for p in people.informants} == {"王小明", "李四"}
-    assert [p.name for p in people.volunteers] == ["赵志愿"]
+    # people who report are protected (grid.rules): the others are counted, not named
+    assert [p.name for p in people.informants] == ["王小明"]
+    assert (people.informant_count, people.volunteer_count) == (2, 1)
+    assert people.volunteers == []
     assert point.name in html
     assert "张组长" in html
     assert "13800000000" in html  # the head can be called
+    assert "李四" not in html
+    assert "赵志愿" not in html
     assert "别村的人" not in html
 
 
@@ -401,6 +405,7 @@ def test_children_partial_of_a_township_lists_villages(client, city):
 
 def test_people_search_by_name_or_username_and_role(client, city):
     admin = city.county_admin(0)
+    sys_admin = UserFactory(role=Role.SYS_ADMIN, region=city.city, is_staff=True)
     grid_member(city, Role.INFORMANT, name="王小明", username="wxm")
     grid_member(city, Role.VOLUNTEER, village_index=1, name="王大力", username="wdl")
     grid_member(city, Role.INFORMANT, village_index=2, name="李四", username="lisi-wang")
@@ -413,10 +418,12 @@ def test_people_search_by_name_or_username_and_role(client, city):
         return sorted(p.name for p in page.object_list)
 
     assert names(q="王") == ["王大力", "王小明"]  # not the other county's
-    assert names(q="wang") == ["李四"]  # username matches too
+    assert names(q="wang") == []  # login names are not searched: only admins are shown them
     assert names(q="王", role=Role.VOLUNTEER) == ["王大力"]
     assert names(role=Role.COUNTY_ADMIN) == [admin.name]
     assert names(role="nonsense") == sorted([admin.name, "王小明", "王大力", "李四"])
+    client.force_login(sys_admin)
+    assert names(q="wang") == ["李四"]  # a system admin finds people by username too
 
 
 def test_people_are_paginated(client, city):
@@ -438,7 +445,7 @@ def test_node_page_query_count_does_not_grow_with_children(
     county = city.counties[0]
     url = reverse("grid-region", args=[county.code])
     client.force_login(admin)
-    client.get(url)  # the person is read once, then kept (with Redis)
+    client.get(url)
     with django_assert_max_num_queries(30) as few:
         assert client.get(url).status_code == 200
     # (read now: the connection's query log is a bounded window that grow() moves on)
@@ -446,7 +453,7 @@ def test_node_page_query_count_does_not_grow_with_children(
     assert few <= 20
     # when: the county grows from 2 to 32 townships, 92 villages and ~180 people
     grow(county, townships=30)
-    client.get(url)  # new people: the person is read again once, then kept (with Redis)
+    client.get(url)
     # then: the page (with a second page of children) costs exactly the same
     with django_assert_num_queries(few):
         response = client.get(url)

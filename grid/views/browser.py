@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 
 from grid import selectors
 from grid.models import Level, Role
+from grid.rules import people_shown_to
 
 CHILDREN_PER_PAGE = 25
 PEOPLE_PER_PAGE = 25
@@ -56,6 +57,9 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     people_page = Paginator(
         selectors.people_in_subtree(user=user, region=region, q=q, role=role), PEOPLE_PER_PAGE
     ).get_page(request.GET.get("people_page"))
+    people_page.object_list = selectors.people_marked_shown(
+        user=user, people=people_page.object_list
+    )
 
     point = selectors.grid_point_at(user=user, region=region)
     context = {
@@ -69,6 +73,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
         "point_people": selectors.grid_point_people(user=user, point=point) if point else None,
         "units": list(selectors.units_at(user=user, region=region)),
         "people_page": people_page,
+        "people_shown": people_shown_to(user),
         "q": q,
         "role": role,
         "roles": Role.choices,

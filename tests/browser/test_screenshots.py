@@ -79,3 +79,18 @@ def test_grid_browser_pages(page, live_server, demo_users):
     shoot(page, "grid-point")
     page.goto(f"{base}/grid/regions/{city.counties[1].code}/")
     shoot(page, "not-found")
+
+
+def test_grid_browser_pages_as_an_informant(page, live_server, demo_users):
+    """People who report are protected: an informant sees their person in charge, not others."""
+    city = demo_users.city
+    base = live_server.url
+    log_in(page, base, "demo-informant")
+    page.goto(f"{base}/grid/regions/{city.villages[0].code}/")
+    assert page.locator("[data-testid=people-withheld]").is_visible()
+    assert page.get_by_text("张组长").first.is_visible()
+    assert page.get_by_text("赵志愿").count() == 0
+    shoot(page, "grid-village-informant")
+    page.goto(f"{base}/grid/points/{city.grid_points[0].code}/")
+    assert page.get_by_text("demo-head").count() == 0
+    shoot(page, "grid-point-informant")
