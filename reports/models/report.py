@@ -1,4 +1,4 @@
-"""Reports (网情) and their workflow.
+"""The report (网情) and its workflow.
 
 The model holds data and *pure* transitions: a transition method changes fields in memory and
 nothing else. :mod:`reports.services` is the only caller: it locks the row, checks the
@@ -18,66 +18,14 @@ from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transitio
 from grid.models import Level, Region, Role, Unit
 from grid.scoping import JurisdictionQuerySet, jurisdiction_of
 from reports.hooks import conditions_of
-
-
-class Status(models.TextChoices):
-    """Where a case is in its life."""
-
-    SUBMITTED = "submitted", _("Submitted")  # in the county queue of the reporter's county
-    RETURNED = "returned", _("Returned for more information")  # waiting for the reporter
-    LOCAL_HANDLING = "local_handling", _("Local handling")  # a township/county unit handles it
-    ESCALATED = "escalated", _("Escalated to the city")  # in the city duty queue
-    ROUTED = "routed", _("Routed")  # graded and sent to its lead unit
-    CLOSED = "closed", _("Closed")  # disposal and reply recorded and accepted
-    REJECTED = "rejected", _("Rejected")  # invalid, duplicate (merged) or not accepted
-
-
-OPEN_STATUSES = [
-    Status.SUBMITTED,
-    Status.RETURNED,
-    Status.LOCAL_HANDLING,
-    Status.ESCALATED,
-    Status.ROUTED,
-]
-
-
-class Category(models.TextChoices):
-    NEGATIVE = "negative", _("Negative sentiment")
-    RUMOUR = "rumour", _("Rumour / false information")
-    HARMFUL = "harmful", _("Harmful information")
-    SECURITY = "security", _("Network security")
-    APPEAL = "appeal", _("Public appeal / livelihood")
-    OTHER = "other", _("Other")
-
-
-class SourcePlatform(models.TextChoices):
-    WECHAT_GROUP = "wechat_group", _("WeChat group")
-    QQ_GROUP = "qq_group", _("QQ group")
-    MOMENTS = "moments", _("WeChat Moments")
-    WEIBO = "weibo", _("Weibo")
-    SHORT_VIDEO = "short_video", _("Short video (Douyin/Kuaishou)")
-    FORUM = "forum", _("Forum")
-    NEWS = "news", _("News site")
-    GOV_BOARD = "gov_board", _("Government message board")
-    OFFLINE = "offline", _("Offline")
-    OTHER = "other", _("Other")
-
-
-class Grade(models.TextChoices):
-    """研判分级, lowest to highest."""
-
-    GENERAL = "general", _("General")
-    IMPORTANT = "important", _("Important")
-    DIFFICULT = "difficult", _("Difficult")
-    SUDDEN = "sudden", _("Sudden incident")
-    MAJOR = "major", _("Major")
-
-
-class RejectKind(models.TextChoices):
-    INVALID = "invalid", _("Invalid")
-    DUPLICATE = "duplicate", _("Duplicate (merged)")
-    NOT_ACCEPTED = "not_accepted", _("Not accepted")
-
+from reports.models.choices import (
+    OPEN_STATUSES,
+    Category,
+    Grade,
+    RejectKind,
+    SourcePlatform,
+    Status,
+)
 
 # --- who may do what -------------------------------------------------------------------------
 # Each permission is a plain function of (report, user): django-fsm calls it through
@@ -408,140 +356,6 @@ class Report(ConcurrentTransitionMixin, models.Model):
         """Invalid, a duplicate (merged; its reporter stays credited) or not accepted."""
         self.reject_kind = kind
         self.duplicate_of = duplicate_of
-
-
-# How many source links one report may carry.
-MAX_SOURCE_URLS = 10
-
-
-class ReportSource(models.Model):
-    """A source URL of a report, with its normalised form for duplicate detection."""
-
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sources")
-    url = models.URLField(_("source URL"), max_length=2000)
-    normalized_url = models.CharField(max_length=2000, editable=False)
-    url_hash = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("source URL")
-        verbose_name_plural = _("source URLs")
-        indexes = [models.Index(fields=["url_hash", "-created_at"], name="report_source_lookup")]
-
-    def __str__(self) -> str:
-        return self.url
-
-
-def attachment_path(instance: ReportAttachment, filename: str) -> str:
-    # No user-supplied name on disk: the content hash names the file.
-    return f"reports/{instance.sha256[:2]}/{instance.sha256}"
-
-
-class ReportAttachment(models.Model):
-    """A screenshot or document of a report, stored privately with its SHA-256 as evidence."""
-
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
-    number = models.PositiveSmallIntegerField(_("number"))
-    file = models.FileField(upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["report", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["report", "number"], name="report_attachment_number"),
-        ]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-
-class ReportEvent(models.Model):
-    """One entry of a case's append-only history: who moved it, when, from where to where, why."""
-
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")
-    transition = models.CharField(_("action"), max_length=40)
-    source = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
-    target = models.CharField(_("to"), max_length=20, choices=Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"))
-    comment = models.TextField(_("comment"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    # The unit the step concerns: assigned, routed to, sending the case back, closing it.
-    unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="case_events",
-    )
-    # Internal steps reach the reporter in plain words only, without comment or details.
-    internal = models.BooleanField(default=False)
-
-    class Meta:
-        verbose_name = _("case event")
-        verbose_name_plural = _("case events")
-        ordering = ["report", "at", "id"]
-        indexes = [
-            models.Index(fields=["report", "at"], name="report_event_timeline"),
-            # Scorecards: every step of one kind in a month.
-            models.Index(fields=["transition", "at"], name="report_event_kind_at"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.report_id} {self.transition} {self.source}→{self.target}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Case events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Case events are append-only.")
-
-
-class ReportAmendment(models.Model):
-    """A correction made by someone other than the reporter; the original value stays on record."""
-
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="amendments")
-    field = models.CharField(_("field"), max_length=40)
-    old_value = models.TextField(_("old value"), blank=True)
-    new_value = models.TextField(_("new value"), blank=True)
-    reason = models.TextField(_("reason"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("at"))
-
-    class Meta:
-        verbose_name = _("amendment")
-        verbose_name_plural = _("amendments")
-        ordering = ["report", "at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.report_id} {self.field}"
-
-
-class CaseCounter(models.Model):
-    """Per-day counter behind case numbers, bumped in a tiny transaction of its own."""
-
-    day = models.DateField(primary_key=True)
-    value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("case number counter")
-
-    def __str__(self) -> str:
-        return f"{self.day}: {self.value}"
 
 
 _REPORT_STATE_FIELDS = (Report._meta.get_field("status"),)
