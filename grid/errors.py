@@ -68,7 +68,8 @@ def refusal_for(exc: BaseException) -> Refusal | None:
     return Refusal(status, code, text or str(default or code))
 
 
-register(ObjectDoesNotExist, 404, "not_found", _("Not found."))
+# A queryset's .get() says "… matching query does not exist": words for developers.
+register(ObjectDoesNotExist, 404, "not_found", _("Not found."), own_message=False)
 register(Http404, 404, "not_found", _("Not found."))
 register(PermissionDenied, 403, "permission_denied", _("You may not do this."))
 register(ValidationError, 400, "invalid", _("Invalid input."))

@@ -20,6 +20,7 @@ class ReportsConfig(AppConfig):
         from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
         from grid.errors import register
+        from reports.models import Report
         from reports.services import UnknownTransition
 
         # What the workflow's refusals mean, for the API and the pages (grid.errors).
@@ -35,6 +36,13 @@ class ReportsConfig(AppConfig):
             own_message=False,  # django-fsm's words are for developers
         )
         register(UnknownTransition, 404, "not_found", gettext_lazy("No such action."))
+        register(
+            Report.DoesNotExist,
+            404,
+            "not_found",
+            gettext_lazy("No such case in your jurisdiction."),
+            own_message=False,
+        )
 
         from reports.counts import cases_changed
         from reports.models import Report

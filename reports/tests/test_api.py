@@ -562,7 +562,10 @@ def test_case_outside_jurisdiction_is_404(cast, city):
     for user in (cast.other_admin, city.informant(0), cast.liaison):
         response = api(user).get(detail_url(report))
         assert response.status_code == 404
-        assert response.json()["code"] == "not_found"
+        assert response.json() == {
+            "detail": "No such case in your jurisdiction.",
+            "code": "not_found",
+        }
     assert api(cast.admin).get(reverse("reports_api:report-detail", args=[999999])).status_code == (
         404
     )
