@@ -29,6 +29,20 @@ def staffed_city(city):
     return city
 
 
+def assert_steps_name_their_units() -> None:
+    """Generated steps record the unit they concern, as the workflow's do (ReportEvent.unit)."""
+    for event in ReportEvent.objects.filter(
+        transition__in=["accept_local", "route", "close"]
+    ).select_related("report")[:200]:
+        report = event.report
+        expected = report.lead_unit_id or report.assigned_unit_id
+        if event.transition == "accept_local":
+            expected = report.assigned_unit_id
+        assert event.unit_id is not None, event.transition
+        assert event.unit_id == expected, (event.transition, report.case_number)
+    assert not ReportEvent.objects.filter(transition="submit", unit__isnull=False).exists()
+
+
 def test_history_covers_every_state_and_events_match_the_state(staffed_city):
     created = seed_report_history(per_day=10, days=60)
     assert created == 600
@@ -48,6 +62,7 @@ def test_history_covers_every_state_and_events_match_the_state(staffed_city):
         assert all(a.target == b.source for a, b in itertools.pairwise(events))
         assert all(a.at <= b.at for a, b in itertools.pairwise(events))
     assert ReportEvent.objects.count() > Report.objects.count()
+    assert_steps_name_their_units()
 
 
 def test_history_is_idempotent_and_live_numbering_continues(staffed_city):
@@ -80,6 +95,7 @@ def test_postgres_writer_makes_consistent_history(staffed_city):
         assert events[-1].target == report.status, report.case_number
         assert all(a.target == b.source for a, b in itertools.pairwise(events))
         assert all(a.at <= b.at for a, b in itertools.pairwise(events))
+    assert_steps_name_their_units()
     live = submit(staffed_city.informant(0))
     assert Report.objects.filter(case_number=live.case_number).count() == 1
 
