@@ -93,6 +93,21 @@ def test_intake_form_defaults_for_a_phone(client, city):
     assert again != response.context["form"]["idempotency_key"].value()
 
 
+@pytest.mark.parametrize(
+    ("language", "links", "files"),
+    [
+        ("en", "One link per line, at most 10.", "Up to 9 JPEG, PNG, WebP images or PDF files."),
+        ("zh-hans", "每行一个链接，最多 10 个。", "最多 9 个 JPEG、PNG、WebP 图片或 PDF 文件。"),
+    ],
+)
+def test_intake_hints_speak_the_pages_language(client, city, language, links, files):
+    client.force_login(city.informant(0))
+    with translation.override(language):
+        html = client.get(reverse("report-new"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'id="id_source_urls_helptext">{links}</p>' in html
+    assert f'id="id_attachments_helptext">{files}</p>' in html
+
+
 def test_intake_with_an_attachment_files_the_report_and_shows_the_case_number(client, city):
     informant = city.informant(0)
     client.force_login(informant)
