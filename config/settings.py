@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Our 404 page for our views' 404s, also with DEBUG on (not Django's technical page).
+    "config.middleware.ProductNotFoundMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]

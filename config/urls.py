@@ -2,15 +2,26 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
+from django.views.decorators.cache import cache_control
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from grid.api import errors as api_errors
 
+
+@cache_control(max_age=86400)
+def favicon(request):
+    """``/favicon.ico``, which browsers ask for on pages without an icon link: our SVG icon."""
+    return redirect(static("favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -11,6 +11,7 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from grid.models import Level, Region, Unit, User
@@ -85,7 +86,11 @@ class ReportIntakeForm(forms.Form):
         widget=forms.Textarea(
             attrs={"rows": 3, "inputmode": "url", "placeholder": "https://…", "spellcheck": "false"}
         ),
-        help_text=_("One link per line, at most %(n)d.") % {"n": MAX_SOURCE_URLS},
+        # Interpolated when drawn, in the page's language (``%`` on a lazy text would fix
+        # it in the language active at import).
+        help_text=lazy(
+            lambda: _("One link per line, at most %(n)d.") % {"n": MAX_SOURCE_URLS}, str
+        )(),
     )
     discovered_at = forms.DateTimeField(
         label=_("Discovered at"),
@@ -100,7 +105,10 @@ class ReportIntakeForm(forms.Form):
         label=_("Screenshots or files"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": ATTACHMENT_ACCEPT}),
-        help_text=_("Up to %(n)d JPEG, PNG, WebP images or PDF files.") % {"n": MAX_ATTACHMENTS},
+        help_text=lazy(
+            lambda: _("Up to %(n)d JPEG, PNG, WebP images or PDF files.") % {"n": MAX_ATTACHMENTS},
+            str,
+        )(),
     )
     # A second picker that opens the camera directly: ``capture`` on the main picker would
     # stop phones from choosing existing screenshots, which is what informants mostly send.

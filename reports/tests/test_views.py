@@ -93,6 +93,21 @@ def test_intake_form_defaults_for_a_phone(client, city):
     assert again != response.context["form"]["idempotency_key"].value()
 
 
+@pytest.mark.parametrize(
+    ("language", "links", "files"),
+    [
+        ("en", "One link per line, at most 10.", "Up to 9 JPEG, PNG, WebP images or PDF files."),
+        ("zh-hans", "每行一个链接，最多 10 个。", "最多 9 个 JPEG、PNG、WebP 图片或 PDF 文件。"),
+    ],
+)
+def test_intake_hints_speak_the_pages_language(client, city, language, links, files):
+    client.force_login(city.informant(0))
+    with translation.override(language):
+        html = client.get(reverse("report-new"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'id="id_source_urls_helptext">{links}</p>' in html
+    assert f'id="id_attachments_helptext">{files}</p>' in html
+
+
 def test_intake_with_an_attachment_files_the_report_and_shows_the_case_number(client, city):
     informant = city.informant(0)
     client.force_login(informant)
@@ -430,10 +445,9 @@ def test_bulk_accept_local_needs_a_unit_and_applies_it(client, city):
     assert f'<option value="{unit.pk}">{unit.name}</option>' in html
     other = next(u for u in city.units if not u.region.is_within(city.counties[0]))
     assert f'<option value="{other.pk}">' not in html
-    refused = client.post(
-        reverse("report-queue-bulk"), {"action": "accept_local", "ids": ids}, follow=True
-    )
-    assert "Choose the unit" in str(next(iter(refused.context["messages"])))
+    refused = client.post(reverse("report-queue-bulk"), {"action": "accept_local", "ids": ids})
+    assert refused.status_code == 400
+    assert "Choose the unit" in refused.content.decode()
     assert Report.objects.filter(status=Status.SUBMITTED).count() == 2
     done = client.post(
         reverse("report-queue-bulk"),
@@ -442,6 +456,100 @@ def test_bulk_accept_local_needs_a_unit_and_applies_it(client, city):
     )
     assert str(next(iter(done.context["messages"]))) == "2 done."
     assert set(Report.objects.values_list("assigned_unit", flat=True)) == {unit.pk}
+
+
+def ticked_ids(html: str) -> set[int]:
+    return {int(v) for v in re.findall(r'name="ids" value="(\d+)"[^>]*\schecked', html)}
+
+
+def test_refused_bulk_action_keeps_the_selection_and_shows_the_error_beside_the_bar(client, city):
+    informant = city.informant(0)
+    admin = city.county_admin(0)
+    reports = [submit(informant) for _ in range(3)]
+    client.force_login(admin)
+    ticked = [reports[0].pk, reports[2].pk]
+    unit = township_unit(city)
+
+    # given a reason forgotten, from a filtered queue
+    response = client.post(
+        reverse("report-queue-bulk"),
+        {
+            "action": "escalate",
+            "ids": ticked,
+            "unit": unit.pk,
+            "reason": "  ",
+            "back": "sort=oldest",
+            "page": "1",
+        },
+    )
+
+    # then the queue comes back, not a redirect: the rows still ticked, the error by the field
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert ticked_ids(html) == set(ticked)
+    assert re.search(r'id="id_bulk_reason"[^>]*aria-describedby="id_bulk_reason_error"', html), (
+        "the reason field points at its error"
+    )
+    assert '<p class="rp-error" id="id_bulk_reason_error" role="alert">Say why' in html
+    assert f'<option value="{unit.pk}" selected>' in html  # what was chosen stays chosen
+    assert "2 cases selected" in html
+    assert 'class="rp-bulk rp-bulk-on"' in html
+    assert response.context["request"].GET.urlencode() == "sort=oldest&page=1"
+    assert not list(response.context["messages"])
+    assert Report.objects.filter(status=Status.SUBMITTED).count() == 3
+
+    # and the next try with the reason works, redirecting with a message
+    done = client.post(
+        reverse("report-queue-bulk"),
+        {"action": "escalate", "ids": ticked, "reason": "涉及市级部门", "back": "sort=oldest"},
+        follow=True,
+    )
+    assert done.redirect_chain[0][0] == reverse("report-queue") + "?sort=oldest"
+    assert str(next(iter(done.context["messages"]))) == "2 done."
+    assert Report.objects.filter(status=Status.ESCALATED).count() == 2
+
+
+def test_bulk_action_with_nothing_ticked_says_so_at_the_bar(client, city):
+    submit(city.informant(0))
+    client.force_login(city.county_admin(0))
+    response = client.post(reverse("report-queue-bulk"), {"action": "escalate", "reason": "x"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert (
+        '<div class="rp-bulk-errors" role="alert"><p class="rp-error">Tick at least one case.'
+        in html
+    )
+    assert ticked_ids(html) == set()
+    assert 'value="x"' in html  # the reason typed stays
+    assert 'class="rp-bulk"' in html  # nothing ticked: the bar stays where it is
+
+
+def test_bulk_bar_count_text(client, city):
+    """The bar says how many are ticked: the script fills it from the two forms given."""
+    submit(city.informant(0))
+    client.force_login(city.county_admin(0))
+    html = client.get(reverse("report-queue")).content.decode()
+    assert 'data-one="{n} case selected" data-other="{n} cases selected"' in html
+    assert re.search(r"<p class=\"rp-bulk-count\" data-bulk-count [^>]* hidden></p>", html)
+    assert "js/queue-bulk.js" in html
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_refused_bulk_action_query_count_is_constant(
+    client, city, rows, django_assert_num_queries, session_queries, person_queries, count_queries
+):
+    informants = [city.informant(i) for i in range(4)]
+    ids = [submit(informants[i % 4]).pk for i in range(rows)]
+    client.force_login(city.county_admin(0))
+    client.get(reverse("report-queue"))
+    # The queue page's own queries (see test_queue_query_count_is_constant) and one for the
+    # chosen unit; the ticked ids are not read.
+    with django_assert_num_queries(4 + session_queries + person_queries + count_queries):
+        response = client.post(
+            reverse("report-queue-bulk"),
+            {"action": "escalate", "ids": ids[:25], "unit": township_unit(city).pk},
+        )
+    assert response.status_code == 400
 
 
 # --- the case page ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -11,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -174,10 +175,69 @@ def report_queue(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@dataclass(frozen=True)
+class BulkState:
+    """A refused bulk action as the queue redraws it: what was ticked, typed and wrong."""
+
+    ticked: frozenset[str]
+    unit: str
+    reason: str
+    unit_errors: list[str]
+    reason_errors: list[str]
+    errors: list[str]  # the rest: nothing ticked, an unknown action or selection
+
+    @property
+    def count(self) -> int:
+        return len(self.ticked)
+
+
+def _queue_with_bulk_errors(request: HttpRequest, form: BulkActionForm) -> HttpResponse:
+    """The queue page the bulk form came from (400), its rows still ticked, errors beside fields.
+
+    ``report_queue`` draws the page, asked as a GET for the query the form was sent from (plus
+    the page it was on); the template finds the refused form in ``request.queue_bulk``.
+    """
+    query = QueryDict(request.POST.get("back", ""), mutable=True)
+    if request.POST.get("page"):
+        query["page"] = request.POST["page"]
+    queue = copy.copy(request)
+    queue.method = "GET"
+    queue.GET = query
+    queue.POST = QueryDict()
+    queue.path = queue.path_info = reverse("report-queue")
+    queue.resolver_match = resolve(queue.path_info)
+    queue.META = {**request.META, "REQUEST_METHOD": "GET", "QUERY_STRING": query.urlencode()}
+    queue.queue_bulk = BulkState(
+        ticked=frozenset(request.POST.getlist("ids")),
+        unit=request.POST.get("unit", ""),
+        reason=request.POST.get("reason", ""),
+        unit_errors=list(form.errors.get("unit", [])),
+        reason_errors=list(form.errors.get("reason", [])),
+        errors=[
+            str(error)
+            for field, errors in form.errors.items()
+            if field not in ("unit", "reason")
+            for error in errors
+        ],
+    )
+    response = report_queue(queue)
+    # Drawing the page may have renewed the CSRF cookie: tell the middleware, which sees the
+    # request it was given, not this copy.
+    for key in ("CSRF_COOKIE", "CSRF_COOKIE_NEEDS_UPDATE"):
+        if key in queue.META:
+            request.META[key] = queue.META[key]
+    response.status_code = 400
+    return response
+
+
 @login_required
 @require_POST
 def report_queue_bulk(request: HttpRequest) -> HttpResponse:
-    """Apply one action to the ticked cases, each through its own service call, and report."""
+    """Apply one action to the ticked cases, each through its own service call, and report.
+
+    A refused form (no case ticked, no unit, no reason) redraws the queue with the cases still
+    ticked and the errors beside the bar; a done action redirects to the queue with a message.
+    """
     user = request.user
     if not acts_in_bulk(user):
         raise PermissionDenied(_("Only county admins act on the county queue."))
@@ -185,10 +245,7 @@ def report_queue_bulk(request: HttpRequest) -> HttpResponse:
     back = QueryDict(request.POST.get("back", "")).urlencode()
     target = reverse("report-queue") + (f"?{back}" if back else "")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(target)
+        return _queue_with_bulk_errors(request, form)
 
     data = form.cleaned_data
     done: list[int] = []
