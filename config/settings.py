@@ -88,9 +88,6 @@ TEMPLATES = [
     },
 ]
 
-# Widgets (inputs, selects, text areas) written out in Python, the same HTML as Django's.
-FORM_RENDERER = "config.forms.FastFormRenderer"
-
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
