@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
     "axes",
     "django_celery_beat",
     # Our apps, in dependency order: a lower app never imports a higher one.
@@ -139,9 +140,6 @@ SESSION_ENGINE = (
 # to people, tokens or regions drops every kept copy at once (grid.auth). Only a cache that all
 # processes share can keep them, so without Redis nothing is kept.
 GRID_AUTH_CACHE_SECONDS = env.int("GRID_AUTH_CACHE_SECONDS", default=300 if REDIS_URL else 0)
-# Counts of case lists are kept this many seconds in the shared cache, and dropped as soon as
-# a case they could include changes (reports.counts); again only with a cache all share.
-REPORT_COUNT_CACHE_SECONDS = env.int("REPORT_COUNT_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_SECONDS", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

@@ -7,16 +7,3 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = _("Reports")
-
-    def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
-        from reports.counts import cases_changed
-        from reports.models import Report
-
-        def changed(sender, instance, **kwargs) -> None:
-            cases_changed(instance.region_path)
-
-        # Kept counts of case lists go stale with any write to a case (reports.counts).
-        post_save.connect(changed, sender=Report, dispatch_uid="report-counts-save")
-        post_delete.connect(changed, sender=Report, dispatch_uid="report-counts-delete")

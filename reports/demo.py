@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 
 from grid.demo.plan import PROVINCE
 from grid.models import GRID_POINT_ROLES, Level, Region, Role, Unit, UnitKind, User
-from reports.counts import every_count_changed
 from reports.models import (
     CaseCounter,
     Category,
@@ -669,7 +668,6 @@ def seed_demo(*, scale: str, log=print) -> None:
         created = seed_report_history_postgres(total=PROVINCE_REPORTS, log=log)
     else:
         created = seed_report_history()
-    every_count_changed()  # written in bulk, without model signals (reports.counts)
     log(
         _("Created %(n)s reports of history in %(seconds).1f s.")
         % {"n": f"{created:,}", "seconds": time.monotonic() - started}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grid.models import Level, Region, Unit, User
 from reports.attachments import MAX_ATTACHMENTS
-from reports.models import Category, Grade, RejectKind, Report, SourcePlatform, Status
+from reports.models import Category, Grade, RejectKind, Report, SourcePlatform
 from reports.selectors import (
     report_assignable_units,
     report_routable_units,
@@ -373,54 +373,3 @@ class BulkActionForm(forms.Form):
         if action == self.ESCALATE and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why these cases go to the city."))
         return data
-
-
-class QueueFilterForm(forms.Form):
-    """Draws the queue's filters with the values given; ``QueueFilters.parse`` validates them."""
-
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Title, text or case number")}
-        ),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Working set")), *Status.choices],
-    )
-    category = forms.ChoiceField(
-        label=_("Category"), required=False, choices=[("", _("All categories")), *Category.choices]
-    )
-    grade = forms.ChoiceField(
-        label=_("Grade"), required=False, choices=[("", _("All grades")), *Grade.choices]
-    )
-    township = forms.ChoiceField(label=_("Township"), required=False)
-    date_from = forms.DateField(
-        label=_("Filed from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Filed until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    sort = forms.ChoiceField(
-        label=_("Sort"),
-        required=False,
-        choices=[
-            ("newest", _("Newest first")),
-            ("oldest", _("Oldest first")),
-            ("discovered", _("Recently discovered")),
-            ("due", _("Due soonest")),
-        ],
-    )
-
-    def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        townships = (
-            Region.objects.visible_to(user)
-            .filter(level=Level.TOWNSHIP)
-            .order_by("path")
-            .values_list("code", "name")
-        )
-        self.fields["township"].choices = [("", _("All townships")), *townships]

@@ -25,7 +25,6 @@ from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 from grid.models import Level, Region, Role, Unit, UnitKind, User
 from notifications.services import notify, notify_where
 from reports.attachments import CheckedFile, check_attachments
-from reports.counts import cases_changed
 from reports.models import (
     CaseCounter,
     Grade,
@@ -618,7 +617,6 @@ def report_amend_category(
             at=now,
         )
         Report.objects.filter(pk=report.pk).update(category=category, updated_at=now)
-        cases_changed(report.region_path)  # an update() sends no signal (reports.counts)
         report.refresh_from_db()
     return report
 

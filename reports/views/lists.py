@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,12 +18,12 @@ from django.views.decorators.http import require_GET, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from grid.labels import choice_label
-from reports.forms import BulkActionForm, QueueFilterForm
+from grid.pagination import CappedPaginator
+from reports.filters import ReportFilter
+from reports.forms import BulkActionForm
 from reports.models import Category, Report, Status
 from reports.rules import acts_in_bulk, has_queue, may_file
 from reports.selectors import (
-    CaseRows,
-    QueueFilters,
     report_list_for,
     report_queue_for,
     units_assignable_by,
@@ -48,7 +47,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 def report_mine(request: HttpRequest) -> HttpResponse:
     """The reports the signed-in person filed, newest first, in plain words."""
     user = request.user
-    reports = report_list_for(user=user, filters=QueueFilters()).filter(reporter=user)
+    reports = report_list_for(user=user).filter(reporter=user)
     page = Paginator(reports, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
     for report in page.object_list:
         report.plain_status = plain_status(report.status)
@@ -64,8 +63,8 @@ def _require_queue_role(user) -> None:
         raise PermissionDenied(_("Case queues are for county admins, units and the city platform."))
 
 
-# What a queue row shows, read as plain values (see reports.selectors.CaseRows).
-QUEUE_ROW_VALUES = (
+# The columns a queue row shows (for ``.only()``): the page reads no more.
+QUEUE_COLUMNS = (
     "id",
     "case_number",
     "title",
@@ -105,25 +104,26 @@ def _case_url_maker():
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def _queue_rows(values: list[dict], *, now) -> list[QueueRow]:
+def _queue_rows(reports: list[Report], *, now) -> list[QueueRow]:
     case_url = _case_url_maker()
     rows = []
-    for v in values:
-        duplicate = v["likely_duplicate_of_id"]
+    for report in reports:
+        duplicate = report.likely_duplicate_of_id
+        unit = report.assigned_unit or report.lead_unit
         rows.append(
             QueueRow(
-                pk=v["id"],
-                case_number=v["case_number"],
-                title=v["title"],
-                status=v["status"],
-                status_label=choice_label(Status, v["status"]),
-                category_label=choice_label(Category, v["category"]),
-                place=v["region__name"],
-                clock=clock_for(SimpleNamespace(**v), now=now),
-                url=case_url(v["id"]),
+                pk=report.pk,
+                case_number=report.case_number,
+                title=report.title,
+                status=report.status,
+                status_label=choice_label(Status, report.status),
+                category_label=choice_label(Category, report.category),
+                place=report.region.name,
+                clock=clock_for(report, now=now),
+                url=case_url(report.pk),
                 duplicate_url=case_url(duplicate) if duplicate else "",
-                select_label=_("Select %(number)s") % {"number": v["case_number"]},
-                unit_name=v["assigned_unit__name"] or v["lead_unit__name"] or "—",
+                select_label=_("Select %(number)s") % {"number": report.case_number},
+                unit_name=unit.name if unit is not None else "—",
             )
         )
     return rows
@@ -139,17 +139,15 @@ def report_queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     _require_queue_role(user)
     now = timezone.now()
+    filters = ReportFilter(request.GET, request=request)
     filter_errors: list[str] = []
     page = None
-    try:
-        filters = QueueFilters.parse(request.GET)
-    except ValidationError as exc:
-        filter_errors = [str(m) for messages_ in exc.message_dict.values() for m in messages_]
-    else:
-        reports = report_queue_for(user=user, filters=filters, now=now)
-        rows = CaseRows(reports, QUEUE_ROW_VALUES, filters=filters, user=user)
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if filters.is_valid():
+        reports = report_queue_for(user=user, filters=filters).only(*QUEUE_COLUMNS)
+        page = CappedPaginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = _queue_rows(page.object_list, now=now)
+    else:
+        filter_errors = [str(m) for messages_ in filters.errors.values() for m in messages_]
 
     can_act = acts_in_bulk(user)
     query = request.GET.copy()
@@ -168,7 +166,7 @@ def report_queue(request: HttpRequest) -> HttpResponse:
     if _is_htmx(request):
         response = render(request, "reports/_queue_list.html", context, status=status)
     else:
-        context["filter_form"] = QueueFilterForm(request.GET, user=user)
+        context["filter_form"] = filters.form
         response = render(request, "reports/report_queue.html", context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
