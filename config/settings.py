@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
     "axes",
     "django_celery_beat",
     # Our apps, in dependency order: a lower app never imports a higher one.
@@ -89,9 +90,6 @@ TEMPLATES = [
         },
     },
 ]
-
-# Widgets (inputs, selects, text areas) written out in Python, the same HTML as Django's.
-FORM_RENDERER = "config.forms.FastFormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {
@@ -139,9 +137,6 @@ SESSION_ENGINE = (
     if REDIS_URL
     else "django.contrib.sessions.backends.db"
 )
-# Counts of case lists are kept this many seconds in the shared cache, and dropped as soon as
-# a case they could include changes (reports.counts); again only with a cache all share.
-REPORT_COUNT_CACHE_SECONDS = env.int("REPORT_COUNT_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_SECONDS", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

@@ -14,11 +14,12 @@ def choice_label(choices: type[models.Choices], value: str) -> str:
     Lists call this per row and field; ``Model.get_FOO_display`` rebuilds a dict of lazy
     labels on every call, which showed up in the benchmarks.
     """
-    return _label(choices, value, get_language())
+    return label_in(choices, value, get_language())
 
 
 @lru_cache(maxsize=2048)
-def _label(choices: type[models.Choices], value: str, language: str | None) -> str:
+def label_in(choices: type[models.Choices], value: str, language: str | None) -> str:
+    """:func:`choice_label` in ``language``, which must be the active language."""
     if not value:
         return ""
     return str(dict(choices.choices).get(value, value))

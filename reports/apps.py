@@ -15,7 +15,6 @@ class ReportsConfig(AppConfig):
         # A region move carries the cases of its subtree, in the same transaction.
         register_region_moved(cases_follow_region_move)
 
-        from django.db.models.signals import post_delete, post_save
         from django.utils.translation import gettext_lazy
         from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -43,16 +42,6 @@ class ReportsConfig(AppConfig):
             gettext_lazy("No such case in your jurisdiction."),
             own_message=False,
         )
-
-        from reports.counts import cases_changed
-        from reports.models import Report
-
-        def changed(sender, instance, **kwargs) -> None:
-            cases_changed(instance.region_path)
-
-        # Kept counts of case lists go stale with any write to a case (reports.counts).
-        post_save.connect(changed, sender=Report, dispatch_uid="report-counts-save")
-        post_delete.connect(changed, sender=Report, dispatch_uid="report-counts-delete")
 
         # The work list on the home pages and the report links in the main menu (grid.panels).
         from reports import panels

@@ -12,7 +12,6 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Concat, Substr
 
 from grid.hooks import RegionMoved
-from reports.counts import cases_changed
 from reports.models import Report
 
 
@@ -28,8 +27,4 @@ def cases_follow_region_move(move: RegionMoved) -> int:
     }
     if move.county_id is not None:
         changes["county_id"] = move.county_id
-    moved = Report.objects.filter(region_path__startswith=move.old_path).update(**changes)
-    if moved:
-        # An update() sends no signal: the old and the new county's counts are stale.
-        cases_changed(move.old_path, move.new_path)
-    return moved
+    return Report.objects.filter(region_path__startswith=move.old_path).update(**changes)

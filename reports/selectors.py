@@ -6,20 +6,15 @@ scoping rule and the query count (constant per page, pinned by tests) live in on
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
-from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.db.models import Exists, OuterRef, QuerySet, prefetch_related_objects
 
-from grid.models import Region, Role, Unit, User
-from reports.counts import kept_count
+from grid.models import Role, Unit, User
+from reports.filters import DEFAULT_SORT, SORTS, ReportFilter
 from reports.models import (
     OPEN_STATUSES,
-    Category,
-    Grade,
     Report,
     ReportAmendment,
     ReportAttachment,
@@ -28,129 +23,17 @@ from reports.models import (
 )
 from reports.rules import may_file
 
-SORTS = {
-    "newest": ("-created_at", "-id"),
-    "oldest": ("created_at", "id"),
-    "discovered": ("-discovered_at", "-id"),
-    "due": ("disposal_due_at", "id"),
-}
 
+def report_list_for(*, user: User, filters: ReportFilter | None = None) -> QuerySet:
+    """Every report ``user`` may see, narrowed by ``filters`` (validated), newest first.
 
-@dataclass
-class QueueFilters:
-    """Parsed, validated filters of a report list (the county queue, the API list)."""
-
-    status: list[str] = field(default_factory=list)
-    category: str = ""
-    grade: str = ""
-    township: str = ""  # region code of a township (or any node) whose subtree to show
-    date_from: date | None = None
-    date_to: date | None = None
-    overdue: bool = False
-    q: str = ""
-    sort: str = "newest"
-
-    @classmethod
-    def parse(cls, params) -> QueueFilters:
-        """Build from query parameters; raise ValidationError naming each bad parameter."""
-        errors: dict[str, list[str]] = {}
-        statuses = [s for s in params.getlist("status") if s] if hasattr(params, "getlist") else []
-        for s in statuses:
-            if s not in Status.values:
-                errors.setdefault("status", []).append(_("Unknown status: %(v)s") % {"v": s})
-        category = params.get("category", "") or ""
-        if category and category not in Category.values:
-            errors["category"] = [_("Unknown category.")]
-        grade = params.get("grade", "") or ""
-        if grade and grade not in Grade.values:
-            errors["grade"] = [_("Unknown grade.")]
-        sort = params.get("sort", "") or "newest"
-        if sort not in SORTS:
-            errors["sort"] = [_("Sort by one of: %(v)s") % {"v": ", ".join(SORTS)}]
-        dates = {}
-        for name in ("date_from", "date_to"):
-            raw = params.get(name, "") or ""
-            try:
-                dates[name] = date.fromisoformat(raw) if raw else None
-            except ValueError:
-                errors[name] = [_("Use a date like 2026-11-22.")]
-        overdue = str(params.get("overdue", "")).lower() in ("1", "true", "on", "yes")
-        if errors:
-            raise ValidationError(errors)
-        return cls(
-            status=statuses,
-            category=category,
-            grade=grade,
-            township=(params.get("township", "") or "").strip(),
-            date_from=dates.get("date_from"),
-            date_to=dates.get("date_to"),
-            overdue=overdue,
-            q=(params.get("q", "") or "").strip()[:100],
-            sort=sort,
-        )
-
-
-def _local_midnight(d: date) -> datetime:
-    return timezone.make_aware(datetime.combine(d, time.min))
-
-
-def report_list_for(*, user: User, filters: QueueFilters, now: datetime | None = None) -> QuerySet:
-    """Every report ``user`` may see, filtered and sorted, with what list rows show."""
-    now = now or timezone.now()
-    qs = Report.objects.visible_to(user)
-    if filters.status:
-        qs = qs.filter(status__in=filters.status)
-    if filters.category:
-        qs = qs.filter(category=filters.category)
-    if filters.grade:
-        qs = qs.filter(Q(grade=filters.grade) | Q(grade="", suggested_grade=filters.grade))
-    if filters.township:
-        node = Region.objects.visible_to(user).filter(code=filters.township).first()
-        qs = qs.filter(region_path__startswith=node.path) if node else qs.none()
-    if filters.date_from:
-        qs = qs.filter(created_at__gte=_local_midnight(filters.date_from))
-    if filters.date_to:
-        qs = qs.filter(created_at__lt=_local_midnight(filters.date_to + timedelta(days=1)))
-    if filters.overdue:
-        qs = qs.filter(disposal_reported_at__isnull=True, disposal_due_at__lt=now)
-    if filters.q:
-        qs = qs.filter(
-            Q(title__icontains=filters.q) | Q(body__icontains=filters.q) | Q(case_number=filters.q)
-        )
-    return qs.select_related("region", "assigned_unit", "lead_unit").order_by(*SORTS[filters.sort])
-
-
-class CaseRows:
-    """A case list as a paginator sees it: counted as cases, each page read as plain values.
-
-    A page holds only the columns its rows show (``fields``, as for ``.values()``), no model
-    instances: building a report and its related rows, with django-fsm's bookkeeping, was
-    most of a list's time. The count stays a count of the cases alone (a count of
-    ``.values()`` would keep the joins of its related columns); given the ``filters`` and the
-    ``user`` who may see ``cases``, it is kept in the shared cache until a case it could
-    include changes (:mod:`reports.counts`), unless the filters depend on the time of day.
+    With the places and units list rows show (``select_related``); callers pick the columns
+    their rows read with ``.only()``.
     """
-
-    def __init__(
-        self,
-        cases: QuerySet,
-        fields: tuple[str, ...],
-        *,
-        filters: QueueFilters | None = None,
-        user: User | None = None,
-    ) -> None:
-        self.cases = cases
-        self.fields = fields
-        self.ordered = cases.ordered
-        self.kept_for = user if filters is not None and not filters.overdue else None
-
-    def count(self) -> int:
-        if self.kept_for is None:
-            return self.cases.count()
-        return kept_count(self.cases, user=self.kept_for)
-
-    def __getitem__(self, key: slice) -> list[dict]:
-        return list(self.cases.values(*self.fields)[key])
+    qs = Report.objects.visible_to(user).order_by(*SORTS[DEFAULT_SORT])
+    if filters is not None:
+        qs = filters.filter_queryset(qs)
+    return qs.select_related("region", "assigned_unit", "lead_unit")
 
 
 # What each role's queue holds when no status is asked for: the cases waiting on them.
@@ -166,16 +49,16 @@ def working_statuses(user: User) -> list[str]:
     return WORKING_STATUSES.get(user.role, OPEN_STATUSES)
 
 
-def report_queue_for(*, user: User, filters: QueueFilters, now: datetime | None = None) -> QuerySet:
+def report_queue_for(*, user: User, filters: ReportFilter | None = None) -> QuerySet:
     """A role's queue: the county admin's county, the duty officer's escalations, a unit's cases.
 
     With no status filter it shows the role's working set (see ``WORKING_STATUSES``); the
     ``status`` filter widens or narrows it.
     """
-    qs = report_list_for(user=user, filters=filters, now=now)
+    qs = report_list_for(user=user, filters=filters)
     if user.role == Role.COUNTY_ADMIN:
         qs = qs.filter(county_id=user.region_id)
-    if not filters.status:
+    if filters is None or not filters.statuses:
         qs = qs.filter(status__in=working_statuses(user))
     return qs
 
@@ -196,9 +79,9 @@ def report_worklist_for(*, user: User, now: datetime, limit: int = 6) -> Worklis
     Three queries whatever the size: the rows, the count and the overdue count.
     """
     if may_file(user):
-        qs = report_list_for(user=user, filters=QueueFilters(), now=now).filter(reporter=user)
+        qs = report_list_for(user=user).filter(reporter=user)
         return Worklist(kind="mine", rows=list(qs[:limit]), total=qs.count())
-    qs = report_queue_for(user=user, filters=QueueFilters(), now=now)
+    qs = report_queue_for(user=user)
     overdue = qs.filter(disposal_reported_at__isnull=True, disposal_due_at__lt=now).count()
     return Worklist(kind="queue", rows=list(qs[:limit]), total=qs.count(), overdue=overdue)
 

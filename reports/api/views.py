@@ -14,6 +14,8 @@ from contextlib import suppress
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -29,23 +31,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from grid.api.pagination import CappedPagination
 from grid.api.serializers import ErrorSerializer
 from grid.models import Region
+from grid.pagination import COUNT_CAP
 from reports.api.payloads import payload_serializer
 from reports.api.serializers import (
-    ROW_VALUES,
+    LIST_COLUMNS,
     ReportCreateSerializer,
     ReportDetailSerializer,
     ReportListSerializer,
-    report_rows,
 )
+from reports.filters import ReportFilter
 from reports.history import history_entry, report_history_for
-from reports.models import Category, Grade, Report, Status
+from reports.models import Report
 from reports.rules import may_see_reporter, sees_internal
 from reports.selectors import (
-    SORTS,
-    CaseRows,
-    QueueFilters,
     report_amendments_for,
     report_attachment_for,
     report_available_transitions,
@@ -124,24 +125,12 @@ def _detail_data(request: Request, report: Report, *, new: bool = False) -> dict
 # --- list and create -------------------------------------------------------------------------
 
 
-LIST_PARAMETERS = [
-    OpenApiParameter("status", str, many=True, enum=Status.values, description="Repeatable."),
-    OpenApiParameter("category", str, enum=Category.values),
-    OpenApiParameter("grade", str, enum=Grade.values, description="Grade, else suggested grade."),
-    OpenApiParameter("township", str, description="Region code whose subtree to show."),
-    OpenApiParameter("date_from", OpenApiTypes.DATE, description="Submitted on or after."),
-    OpenApiParameter("date_to", OpenApiTypes.DATE, description="Submitted on or before."),
-    OpenApiParameter("overdue", bool, description="Only cases past their disposal deadline."),
-    OpenApiParameter("q", str, description="Words in title or body, or a case number."),
-    OpenApiParameter("sort", str, enum=list(SORTS)),
-]
-
-
 @extend_schema_view(
     get=extend_schema(
         tags=TAGS,
         summary="Cases you may see",
-        parameters=LIST_PARAMETERS,
+        description=f"Counted exactly up to {COUNT_CAP:,} cases past the page asked for; "
+        "beyond, `count_exact` is false, `count` a lower bound and `next` leads on.",
         responses={200: ReportListSerializer(many=True), 400: ERRORS[400]},
     ),
     post=extend_schema(
@@ -173,41 +162,41 @@ LIST_PARAMETERS = [
 class ReportListCreateView(generics.ListCreateAPIView):
     """Scoped, filtered, paginated list of cases; filing a new report."""
 
-    queryset = Report.objects.none()  # for the schema; get_queryset() scopes every request
+    queryset = Report.objects.none()  # for the schema; the selector scopes every request
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # The FilterSet validates the query and documents it (drf-spectacular reads it through
+    # the backend); the selector applies it to the cases the caller may see.
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ReportFilter
+    pagination_class = CappedPagination
 
     def get_serializer_class(self):
         if self.request is not None and self.request.method == "POST":
             return ReportCreateSerializer
         return ReportListSerializer
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Report.objects.none()
-        return report_list_for(user=self.request.user, filters=self._filters())
-
-    def _filters(self) -> QueueFilters:
-        if not hasattr(self, "_parsed_filters"):
-            self._parsed_filters = QueueFilters.parse(self.request.query_params)
-        return self._parsed_filters
-
     def list(self, request: Request, *args, **kwargs) -> Response:
-        rows = CaseRows(self.get_queryset(), ROW_VALUES, filters=self._filters(), user=request.user)
-        page = self.paginate_queryset(rows)
-        rows = report_rows(
-            page,
-            now=timezone.now(),
-            visible_case_numbers=_visible_case_numbers(
-                request.user, (r["likely_duplicate_of_id"] for r in page)
+        filters = ReportFilter(request.query_params, request=request)
+        if not filters.is_valid():
+            raise translate_validation(filters.errors)
+        cases = report_list_for(user=request.user, filters=filters).only(*LIST_COLUMNS)
+        page = self.paginate_queryset(cases)
+        context = {
+            "request": request,
+            "now": timezone.now(),
+            "visible_case_numbers": _visible_case_numbers(
+                request.user, (r.likely_duplicate_of_id for r in page)
             ),
-        )
+        }
         access_log.info(
             "case list user=%s cases=%s query=%s",
             request.user.pk,
-            ",".join(str(r["id"]) for r in page),
+            ",".join(str(r.pk) for r in page),
             request.query_params.urlencode(),
         )
-        return self.get_paginated_response(rows)
+        return self.get_paginated_response(
+            ReportListSerializer(page, many=True, context=context).data
+        )
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = ReportCreateSerializer(data=request.data)

@@ -15,7 +15,6 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from grid.demo.plan import PROVINCE
-from reports.counts import every_count_changed
 from reports.demo.orm import history_summary, seed_report_history
 from reports.demo.sql import seed_report_history_postgres
 from reports.models import Report
@@ -39,7 +38,6 @@ def seed_demo(*, scale: str, log=print) -> None:
         created = seed_report_history_postgres(total=PROVINCE_REPORTS, log=log)
     else:
         created = seed_report_history()
-    every_count_changed()  # written in bulk, without model signals (reports.counts)
     log(
         _("Created %(n)s reports of history in %(seconds).1f s.")
         % {"n": f"{created:,}", "seconds": time.monotonic() - started}

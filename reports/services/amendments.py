@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grid.models import Role, User
-from reports.counts import cases_changed
 from reports.models import Category, Report, ReportAmendment, Status
 
 
@@ -41,6 +40,5 @@ def report_amend_category(
             at=now,
         )
         Report.objects.filter(pk=report.pk).update(category=category, updated_at=now)
-        cases_changed(report.region_path)  # an update() sends no signal (reports.counts)
         report.refresh_from_db()
     return report

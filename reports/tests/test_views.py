@@ -314,6 +314,59 @@ def test_queue_pages_keep_the_filters(client, city):
     assert len(second.context["page"].object_list) == 2
 
 
+def test_a_long_queue_says_more_than_and_its_pages_lead_on(client, city, monkeypatch):
+    from grid.pagination import CappedPaginator
+    from reports.views import lists
+
+    monkeypatch.setattr(lists, "PAGE_SIZE", 2)
+    monkeypatch.setattr(CappedPaginator, "cap", 3)  # 1,000 in production
+    made = [submit(city.informant(0)).case_number for _ in range(8)]
+    client.force_login(city.county_admin(0))
+    url = reverse("report-queue")
+    first = client.get(url)
+    assert first.context["page"].paginator.count_exact is False
+    html = first.content.decode()
+    assert "More than 3 cases" in html
+    assert "Page 1</span>" in html  # how many pages there are is not known
+    assert "?page=2" in html
+    fourth = client.get(url, {"page": 4})  # past what the first page counted
+    assert [r.case_number for r in fourth.context["page"].object_list] == made[1::-1]
+    html = fourth.content.decode()
+    assert "8 cases" in html
+    assert "Page 4 of 4" in html
+    assert client.get(url, {"page": 9}).context["page"].number == 4  # the last page
+
+
+def test_queue_filter_form_offers_the_callers_townships_and_several_statuses(client, city):
+    submitted = submit(city.informant(0))
+    returned = submit(city.informant(0))
+    services.report_transition(
+        report_id=returned.pk,
+        by=city.county_admin(0),
+        name="return_for_info",
+        data={"reason": "请补充截图"},
+    )
+    local = submit(city.informant(0))
+    services.report_transition(
+        report_id=local.pk,
+        by=city.county_admin(0),
+        name="accept_local",
+        data={"unit": township_unit(city).pk},
+    )
+    client.force_login(city.county_admin(0))
+    url = reverse("report-queue")
+    response = client.get(url, {"status": ["submitted", "returned"]})
+    html = response.content.decode()
+    for township in city.townships[:2]:
+        assert f'<option value="{township.code}">{township.name}</option>' in html
+    for township in city.townships[2:]:  # the other county's
+        assert township.code not in html
+    assert 'name="status" value="returned" id="id_status_1" checked' in html
+    assert {r.pk for r in response.context["page"].object_list} == {submitted.pk, returned.pk}
+    working_set = client.get(url).context["page"].object_list
+    assert {r.pk for r in working_set} == {submitted.pk, returned.pk, local.pk}
+
+
 def test_bad_queue_filter_is_a_400_with_a_message(client, city):
     client.force_login(city.county_admin(0))
     response = client.get(reverse("report-queue"), {"sort": "sideways", "date_from": "yesterday"})
@@ -391,9 +444,9 @@ def test_queue_query_count_is_constant(
                 report_id=report.pk, by=admin, name="accept_local", data={"unit": unit.pk}
             )
     client.force_login(admin)
-    client.get(reverse("report-queue"))  # person and count read once, then kept (with Redis)
-    # (session, person with home node, count,) rows, townships of the filter form, units of
-    # the bulk form: 3 whatever the number of rows.
+    client.get(reverse("report-queue"))  # the person is read once, then kept (with Redis)
+    # (session, person with home node,) count, rows, townships of the filter form, units of
+    # the bulk form: 4 whatever the number of rows.
     with django_assert_num_queries(3 + session_queries + person_queries + count_queries):
         response = client.get(reverse("report-queue"))
     assert response.status_code == 200
@@ -494,7 +547,9 @@ def test_refused_bulk_action_keeps_the_selection_and_shows_the_error_beside_the_
     assert f'<option value="{unit.pk}" selected>' in html  # what was chosen stays chosen
     assert "2 cases selected" in html
     assert 'class="rp-bulk rp-bulk-on"' in html
-    assert response.context["request"].GET.urlencode() == "sort=oldest&page=1"
+    # drawn for the query and page the form was sent from
+    assert response.context["bulk_back"] == "sort=oldest"
+    assert response.context["page"].number == 1
     assert not list(response.context["messages"])
     assert Report.objects.filter(status=Status.SUBMITTED).count() == 3
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
-from reports.forms import QueueFilterForm
+from reports.filters import ReportFilter
 from reports.models import Status
 from reports.views.labels import clock_for, plain_status
 
@@ -65,7 +65,7 @@ def test_each_clock_state_has_one_chinese_word():
         # the home work list's count and the queue's filter say the same word
         overdue = ngettext("%(counter)s overdue", "%(counter)s overdue", 3) % {"counter": 3}
         assert overdue == f"3 件{CLOCK_WORDS['red']}"
-        overdue_only = str(QueueFilterForm.base_fields["overdue"].label)
+        overdue_only = str(ReportFilter.base_filters["overdue"].label)
         assert CLOCK_WORDS["red"].removeprefix("已") in overdue_only
 
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -20,12 +18,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from grid.errors import refusal_for
 from grid.labels import choice_label
-from reports.forms import BulkActionForm, QueueFilterForm
+from grid.pagination import CappedPaginator
+from reports.filters import ReportFilter
+from reports.forms import BulkActionForm
 from reports.models import Category, Report, Status
 from reports.rules import acts_in_bulk, has_queue, may_file
 from reports.selectors import (
-    CaseRows,
-    QueueFilters,
     report_list_for,
     report_queue_for,
     units_assignable_by,
@@ -49,7 +47,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 def report_mine(request: HttpRequest) -> HttpResponse:
     """The reports the signed-in person filed, newest first, in plain words."""
     user = request.user
-    reports = report_list_for(user=user, filters=QueueFilters()).filter(reporter=user)
+    reports = report_list_for(user=user).filter(reporter=user)
     page = Paginator(reports, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
     for report in page.object_list:
         report.plain_status = plain_status(report.status)
@@ -65,8 +63,8 @@ def _require_queue_role(user) -> None:
         raise PermissionDenied(_("Case queues are for county admins, units and the city platform."))
 
 
-# What a queue row shows, read as plain values (see reports.selectors.CaseRows).
-QUEUE_ROW_VALUES = (
+# The columns a queue row shows (for ``.only()``): the page reads no more.
+QUEUE_COLUMNS = (
     "id",
     "case_number",
     "title",
@@ -106,73 +104,29 @@ def _case_url_maker():
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def _queue_rows(values: list[dict], *, now) -> list[QueueRow]:
+def _queue_rows(reports: list[Report], *, now) -> list[QueueRow]:
     case_url = _case_url_maker()
     rows = []
-    for v in values:
-        duplicate = v["likely_duplicate_of_id"]
+    for report in reports:
+        duplicate = report.likely_duplicate_of_id
+        unit = report.assigned_unit or report.lead_unit
         rows.append(
             QueueRow(
-                pk=v["id"],
-                case_number=v["case_number"],
-                title=v["title"],
-                status=v["status"],
-                status_label=choice_label(Status, v["status"]),
-                category_label=choice_label(Category, v["category"]),
-                place=v["region__name"],
-                clock=clock_for(SimpleNamespace(**v), now=now),
-                url=case_url(v["id"]),
+                pk=report.pk,
+                case_number=report.case_number,
+                title=report.title,
+                status=report.status,
+                status_label=choice_label(Status, report.status),
+                category_label=choice_label(Category, report.category),
+                place=report.region.name,
+                clock=clock_for(report, now=now),
+                url=case_url(report.pk),
                 duplicate_url=case_url(duplicate) if duplicate else "",
-                select_label=_("Select %(number)s") % {"number": v["case_number"]},
-                unit_name=v["assigned_unit__name"] or v["lead_unit__name"] or "—",
+                select_label=_("Select %(number)s") % {"number": report.case_number},
+                unit_name=unit.name if unit is not None else "—",
             )
         )
     return rows
-
-
-@login_required
-@require_GET
-def report_queue(request: HttpRequest) -> HttpResponse:
-    """The county queue: filters, search, sort, pages, the 24 h clock and bulk actions.
-
-    An htmx request (the filter form, page links) gets only the list partial.
-    """
-    user = request.user
-    _require_queue_role(user)
-    now = timezone.now()
-    filter_errors: list[str] = []
-    page = None
-    try:
-        filters = QueueFilters.parse(request.GET)
-    except ValidationError as exc:
-        filter_errors = [str(m) for messages_ in exc.message_dict.values() for m in messages_]
-    else:
-        reports = report_queue_for(user=user, filters=filters, now=now)
-        rows = CaseRows(reports, QUEUE_ROW_VALUES, filters=filters, user=user)
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = _queue_rows(page.object_list, now=now)
-
-    can_act = acts_in_bulk(user)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "page": page,
-        "now": now,
-        "title": queue_title(user),
-        "filter_errors": filter_errors,
-        "can_act": can_act,
-        # The bulk form's parts, without building the form (it is validated on POST).
-        "bulk_back": query.urlencode(),
-        "bulk_units": list(units_assignable_by(user).values_list("pk", "name")) if can_act else [],
-    }
-    status = 400 if filter_errors else 200
-    if _is_htmx(request):
-        response = render(request, "reports/_queue_list.html", context, status=status)
-    else:
-        context["filter_form"] = QueueFilterForm(request.GET, user=user)
-        response = render(request, "reports/report_queue.html", context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 @dataclass(frozen=True)
@@ -190,44 +144,75 @@ class BulkState:
     def count(self) -> int:
         return len(self.ticked)
 
+    @classmethod
+    def of(cls, form: BulkActionForm) -> BulkState:
+        return cls(
+            ticked=frozenset(form.data.getlist("ids")),
+            unit=form.data.get("unit", ""),
+            reason=form.data.get("reason", ""),
+            unit_errors=list(form.errors.get("unit", [])),
+            reason_errors=list(form.errors.get("reason", [])),
+            errors=[
+                str(error)
+                for field, errors in form.errors.items()
+                if field not in ("unit", "reason")
+                for error in errors
+            ],
+        )
 
-def _queue_with_bulk_errors(request: HttpRequest, form: BulkActionForm) -> HttpResponse:
-    """The queue page the bulk form came from (400), its rows still ticked, errors beside fields.
 
-    ``report_queue`` draws the page, asked as a GET for the query the form was sent from (plus
-    the page it was on); the template finds the refused form in ``request.queue_bulk``.
+def _render_queue(
+    request: HttpRequest, query: QueryDict, *, bulk: BulkState | None = None
+) -> HttpResponse:
+    """The queue for ``query`` (filters and page): the whole page, or its list for htmx.
+
+    ``bulk``: a refused bulk action, drawn with its cases still ticked and its errors (400).
     """
-    query = QueryDict(request.POST.get("back", ""), mutable=True)
-    if request.POST.get("page"):
-        query["page"] = request.POST["page"]
-    queue = copy.copy(request)
-    queue.method = "GET"
-    queue.GET = query
-    queue.POST = QueryDict()
-    queue.path = queue.path_info = reverse("report-queue")
-    queue.resolver_match = resolve(queue.path_info)
-    queue.META = {**request.META, "REQUEST_METHOD": "GET", "QUERY_STRING": query.urlencode()}
-    queue.queue_bulk = BulkState(
-        ticked=frozenset(request.POST.getlist("ids")),
-        unit=request.POST.get("unit", ""),
-        reason=request.POST.get("reason", ""),
-        unit_errors=list(form.errors.get("unit", [])),
-        reason_errors=list(form.errors.get("reason", [])),
-        errors=[
-            str(error)
-            for field, errors in form.errors.items()
-            if field not in ("unit", "reason")
-            for error in errors
-        ],
-    )
-    response = report_queue(queue)
-    # Drawing the page may have renewed the CSRF cookie: tell the middleware, which sees the
-    # request it was given, not this copy.
-    for key in ("CSRF_COOKIE", "CSRF_COOKIE_NEEDS_UPDATE"):
-        if key in queue.META:
-            request.META[key] = queue.META[key]
-    response.status_code = 400
+    user = request.user
+    now = timezone.now()
+    filters = ReportFilter(query, request=request)
+    filter_errors: list[str] = []
+    page = None
+    if filters.is_valid():
+        reports = report_queue_for(user=user, filters=filters).only(*QUEUE_COLUMNS)
+        page = CappedPaginator(reports, PAGE_SIZE).get_page(query.get("page"))
+        page.object_list = _queue_rows(page.object_list, now=now)
+    else:
+        filter_errors = [str(m) for messages_ in filters.errors.values() for m in messages_]
+
+    can_act = acts_in_bulk(user)
+    back = query.copy()
+    back.pop("page", None)
+    context = {
+        "page": page,
+        "now": now,
+        "title": queue_title(user),
+        "filter_errors": filter_errors,
+        "can_act": can_act,
+        "bulk": bulk,
+        # The bulk form's parts, without building the form (it is validated on POST).
+        "bulk_back": back.urlencode(),
+        "bulk_units": list(units_assignable_by(user).values_list("pk", "name")) if can_act else [],
+    }
+    status = 400 if filter_errors or bulk is not None else 200
+    if _is_htmx(request):
+        response = render(request, "reports/_queue_list.html", context, status=status)
+    else:
+        context["filter_form"] = filters.form
+        response = render(request, "reports/report_queue.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@login_required
+@require_GET
+def report_queue(request: HttpRequest) -> HttpResponse:
+    """The county queue: filters, search, sort, pages, the 24 h clock and bulk actions.
+
+    An htmx request (the filter form, page links) gets only the list partial.
+    """
+    _require_queue_role(request.user)
+    return _render_queue(request, request.GET)
 
 
 @login_required
@@ -245,7 +230,11 @@ def report_queue_bulk(request: HttpRequest) -> HttpResponse:
     back = QueryDict(request.POST.get("back", "")).urlencode()
     target = reverse("report-queue") + (f"?{back}" if back else "")
     if not form.is_valid():
-        return _queue_with_bulk_errors(request, form)
+        # The queue the form came from (its filters and page), the cases still ticked.
+        query = QueryDict(request.POST.get("back", ""), mutable=True)
+        if request.POST.get("page"):
+            query["page"] = request.POST["page"]
+        return _render_queue(request, query, bulk=BulkState.of(form))
 
     data = form.cleaned_data
     done: list[int] = []

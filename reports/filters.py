@@ -1,0 +1,208 @@
+"""The filters of case lists, declared once (django-filter).
+
+:class:`ReportFilter` gives the queue page its form, the API its validation (a bad value
+answers 400 naming the parameter) and the OpenAPI schema its parameters (drf-spectacular reads
+the FilterSet of any view that uses ``DjangoFilterBackend``). The selectors apply it to a list
+the caller may see (:func:`reports.selectors.report_list_for`); it never widens one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+
+from grid.models import Level, Region
+from reports.models import Category, Grade, Report, Status
+
+# How each sort orders a list (the id breaks ties, so pages never overlap).
+SORTS = {
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "discovered": ("-discovered_at", "-id"),
+    "due": ("disposal_due_at", "id"),
+}
+DEFAULT_SORT = "newest"
+SORT_LABELS = {
+    "newest": _("Newest first"),
+    "oldest": _("Oldest first"),
+    "discovered": _("Recently discovered"),
+    "due": _("Due soonest"),
+}
+MAX_SEARCH = 100
+
+
+def _sort_message() -> str:
+    return gettext("Sort by one of: %(v)s") % {"v": ", ".join(SORTS)}
+
+
+def _local_midnight(d: date) -> datetime:
+    """The start of day ``d`` in the city's time zone."""
+    return timezone.make_aware(datetime.combine(d, time.min))
+
+
+class CheckboxFilter(django_filters.BooleanFilter):
+    """A yes-only filter: a checkbox sends "on"; the API's true/1 and false/0 work too."""
+
+    field_class = forms.BooleanField
+
+
+class _LazyChoices(BaseChoiceIterator):
+    """Choices computed on first use, once (a select reads its choices more than once)."""
+
+    def __init__(self, compute) -> None:
+        self.compute = compute
+        self.computed = None
+
+    def __iter__(self):
+        if self.computed is None:
+            self.computed = list(self.compute())
+        return iter(self.computed)
+
+
+class ReportFilter(django_filters.FilterSet):
+    """Status, category, grade, place, dates, overdue, words and sort of a case list.
+
+    Built from the query string with the request (``ReportFilter(request.GET,
+    request=request)``): the township lookup and the page's township choices are the caller's.
+    """
+
+    q = extend_schema_field(
+        {"type": "string", "description": "Words in title or body, or a case number."}
+    )(
+        django_filters.CharFilter(
+            label=_("Search"),
+            method="filter_q",
+            max_length=MAX_SEARCH,
+            widget=forms.TextInput(
+                attrs={"type": "search", "placeholder": _("Title, text or case number")}
+            ),
+        )
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"),
+        choices=Status.choices,
+        method="filter_status",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Unknown status: %(value)s")},
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"),
+        choices=Category.choices,
+        empty_label=_("All categories"),
+        error_messages={"invalid_choice": _("Unknown category.")},
+    )
+    grade = django_filters.ChoiceFilter(
+        label=_("Grade"),
+        choices=Grade.choices,
+        method="filter_grade",
+        empty_label=_("All grades"),
+        error_messages={"invalid_choice": _("Unknown grade.")},
+    )
+    township = extend_schema_field(
+        {
+            "type": "string",
+            "description": "Code of a region in your jurisdiction (a township, or any node) "
+            "whose subtree to show; any other code shows nothing.",
+        }
+    )(django_filters.CharFilter(label=_("Township"), method="filter_township", widget=forms.Select))
+    date_from = django_filters.DateFilter(
+        label=_("Filed from"),
+        method="filter_date_from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Use a date like 2026-11-22.")},
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Filed until"),
+        method="filter_date_to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Use a date like 2026-11-22.")},
+    )
+    overdue = CheckboxFilter(label=_("Overdue only"), method="filter_overdue")
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"),
+        choices=list(SORT_LABELS.items()),
+        method="sort_by",
+        empty_label=None,
+        error_messages={"invalid_choice": lazy(_sort_message, str)()},
+    )
+
+    class Meta:
+        model = Report
+        fields: list[str] = []  # the filters above, no others
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The page's township select lists the caller's townships, read when it is drawn
+        # (never for the API, which only validates).
+        self.filters["township"].field.widget.choices = _LazyChoices(self._township_choices)
+
+    @property
+    def user(self):
+        """Whose list this filters (the request's person)."""
+        return self.request.user if self.request is not None else None
+
+    def _township_choices(self) -> list[tuple[str, str]]:
+        townships = (
+            Region.objects.visible_to(self.user)
+            .filter(level=Level.TOWNSHIP)
+            .order_by("path")
+            .values_list("code", "name")
+        )
+        return [("", _("All townships")), *townships]
+
+    # --- how each filter narrows a list the caller may see -------------------------------
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(title__icontains=value) | Q(body__icontains=value) | Q(case_number=value)
+        )
+
+    def filter_status(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(status__in=value)
+
+    def filter_grade(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """The grade, or the suggested grade of a case not graded yet."""
+        return queryset.filter(Q(grade=value) | Q(grade="", suggested_grade=value))
+
+    def filter_township(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """The subtree of a region the caller may see; nothing for any other code."""
+        node = (
+            Region.objects.visible_to(self.user)
+            .filter(code=value)
+            .values_list("path", flat=True)
+            .first()
+        )
+        return queryset.filter(region_path__startswith=node) if node else queryset.none()
+
+    def filter_date_from(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """Filed on or after that day (local time)."""
+        return queryset.filter(created_at__gte=_local_midnight(value))
+
+    def filter_date_to(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """Filed on or before that day (local time)."""
+        return queryset.filter(created_at__lt=_local_midnight(value + timedelta(days=1)))
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """Past the disposal deadline without a reported disposal, now."""
+        if not value:
+            return queryset
+        return queryset.filter(
+            disposal_reported_at__isnull=True, disposal_due_at__lt=timezone.now()
+        )
+
+    def sort_by(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.order_by(*SORTS[value])
+
+    @property
+    def statuses(self) -> list[str]:
+        """The statuses asked for (none: the list's default set). Call after ``is_valid()``."""
+        return list(self.form.cleaned_data.get("status") or [])
