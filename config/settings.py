@@ -182,7 +182,7 @@ except ValueError as _exc:
 # for no limit. Counted in the default cache, which only Redis shares between processes.
 GRID_SIGNIN_RATE = env.str("GRID_SIGNIN_RATE", default="10/min")
 if GRID_SIGNIN_RATE and not re.fullmatch(
-    r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", GRID_SIGNIN_RATE
+    r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", GRID_SIGNIN_RATE
 ):
     raise ImproperlyConfigured("GRID_SIGNIN_RATE must look like 10/min (or be empty).")
 # An API token works this many days after sign-in (then the program signs in again).
