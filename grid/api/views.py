@@ -21,8 +21,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -177,6 +179,15 @@ class TokenObtainView(APIView):
             "answer is 429 with Retry-After."
         ),
         request=TokenObtainSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Retry-After",
+                OpenApiTypes.INT,
+                OpenApiParameter.HEADER,
+                response=[429],
+                description=gettext_lazy("Seconds to wait before trying again."),
+            )
+        ],
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(

@@ -385,6 +385,9 @@ def test_the_schema_documents_sign_in_tokens_and_the_429(client):
     obtain = paths[TOKEN_URL]["post"]
     assert {"200", "400", "429"} <= set(obtain["responses"])
     assert "Retry-After" in obtain["responses"]["429"]["description"]
+    assert obtain["responses"]["429"]["headers"]["Retry-After"]["schema"]["type"] == "integer"
+    throttled = obtain["responses"]["429"]["content"]["application/json"]["examples"]
+    assert {e["value"]["code"] for e in throttled.values()} == {"locked_out", "throttled"}
     assert set(paths[LOGOUT_URL]["post"]["responses"]) >= {"204", "401"}
     assert set(paths[TOKENS_URL]["get"]["responses"]) >= {"200", "401"}
     assert set(paths["/api/v1/auth/tokens/{token_id}/"]["delete"]["responses"]) >= {
