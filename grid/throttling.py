@@ -9,11 +9,14 @@ same budget. django-axes still locks a username after repeated failures from one
 throttle limits how fast anyone can try at all.
 
 The count lives in the default cache: with Redis, shared by every process; without Redis each
-process counts for itself (see docs/deployment.md).
+process counts for itself (see docs/deployment.md). When the cache cannot be reached the
+throttle lets the attempt through (and logs it): signing in keeps working while Redis is
+down, and lock-outs, kept in the database, still hold.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 
 from django.conf import settings
@@ -23,6 +26,8 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from grid.client_address import client_address
 
+log = logging.getLogger(__name__)
+
 
 class SignInThrottle(SimpleRateThrottle):
     """Sign-in attempts per client address, at ``GRID_SIGNIN_RATE``."""
@@ -31,6 +36,13 @@ class SignInThrottle(SimpleRateThrottle):
 
     def get_rate(self) -> str | None:
         return getattr(settings, "GRID_SIGNIN_RATE", "") or None
+
+    def allow_request(self, request, view) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # the cache is down or slow: fail open, say so
+            log.warning("sign-in throttle: cache unavailable, attempt not counted", exc_info=True)
+            return True
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": client_address(request)}

@@ -10,7 +10,7 @@ import time_machine
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import connection
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -160,6 +160,26 @@ def test_the_throttle_counts_each_client_behind_the_proxy_apart(settings, city):
         sign_in(api, "admin1", "nope", forwarded_for="203.0.113.5")
     assert sign_in(api, "admin1", DEMO_PASSWORD, forwarded_for="203.0.113.5").status_code == 429
     assert sign_in(api, "admin1", DEMO_PASSWORD, forwarded_for="203.0.113.6").status_code == 200
+
+
+def test_sign_in_keeps_working_when_the_cache_is_down(settings, monkeypatch, city):
+    from grid.throttling import SignInThrottle
+
+    class Down:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("Redis is down")
+
+        set = get
+
+    monkeypatch.setattr(SignInThrottle, "cache", Down())
+    settings.GRID_SIGNIN_RATE = "1/min"
+    city.county_admin(0, username="admin1")
+    for _ in range(2):
+        assert sign_in(APIClient(), "admin1", DEMO_PASSWORD).status_code == 200
+    assert (
+        Client().post(LOGIN_PAGE, {"username": "admin1", "password": DEMO_PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_no_rate_means_no_limit(settings, city):
