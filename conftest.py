@@ -33,6 +33,22 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_sign_in_attempts_counted(monkeypatch):
+    """Every test starts with no sign-in attempts counted against its address.
+
+    The sign-in throttle (grid.throttling) counts in the default cache, which outlives a test
+    (and, with Redis, a run); each test gets a cache of its own for those counts instead.
+    """
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from grid.throttling import SignInThrottle
+
+    counts = LocMemCache("sign-in-attempts", {})
+    counts.clear()
+    monkeypatch.setattr(SignInThrottle, "cache", counts)
+
+
 @pytest.fixture
 def shared_cache(settings):
     """A fresh cache shared by the test's one process, as Redis is shared by every process."""

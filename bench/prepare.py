@@ -19,9 +19,9 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
 from grid.models import GRID_POINT_ROLES, Role, User  # noqa: E402
+from grid.services import api_token_create  # noqa: E402
 from reports.models import Report  # noqa: E402
 
 OUT = ROOT / "bench" / "results"
@@ -29,7 +29,9 @@ OUT.mkdir(parents=True, exist_ok=True)
 
 
 def token_for(user: User) -> str:
-    return Token.objects.get_or_create(user=user)[0].key
+    # A new token each run (only a hash of a key is stored, so an old key cannot be read back);
+    # each run's tokens are pruned by the next once they expire (GRID_TOKEN_DAYS).
+    return api_token_create(user=user, label="bench")[1]
 
 
 def session_for(user: User) -> str:

@@ -26,10 +26,10 @@ django.setup()
 
 from django.test import Client  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from grid.models import GRID_POINT_ROLES, Role, User  # noqa: E402
+from grid.services import api_token_create  # noqa: E402
 from reports.models import Report  # noqa: E402
 
 SCENARIOS = ["floor-me", "queue-api", "queue-page", "detail-api", "detail-page", "intake"]
@@ -37,7 +37,8 @@ SCENARIOS = ["floor-me", "queue-api", "queue-page", "detail-api", "detail-page",
 
 def token_client(user: User) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION="Token " + Token.objects.get_or_create(user=user)[0].key)
+    key = api_token_create(user=user, label="profile")[1]
+    client.credentials(HTTP_AUTHORIZATION="Token " + key)
     return client
 
 
@@ -56,7 +57,7 @@ def scenario(name: str):
         # One client (each test client loads the middleware anew), one token after another.
         client = APIClient()
         tokens = itertools.cycle(
-            [Token.objects.get_or_create(user=informant)[0].key for informant in informants]
+            [api_token_create(user=informant, label="profile")[1] for informant in informants]
         )
 
         def post(payload):

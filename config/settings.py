@@ -7,6 +7,8 @@ filesystem broker, DEBUG on. Production sets ``DJANGO_DEBUG=false`` plus the val
 and production is an environment value, not a separate code path.
 """
 
+import ipaddress
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -41,7 +43,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -165,7 +166,24 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+# The client's address, for lockouts and the sign-in throttle alike (grid.client_address):
+# X-Forwarded-For is believed only from these reverse proxies (addresses or networks, comma-
+# separated); empty, the connection's own address is the client's.
+AXES_CLIENT_IP_CALLABLE = "grid.client_address.client_address"
+GRID_TRUSTED_PROXIES = env.list("GRID_TRUSTED_PROXIES", default=[])
+try:
+    [ipaddress.ip_network(_proxy, strict=False) for _proxy in GRID_TRUSTED_PROXIES]
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"GRID_TRUSTED_PROXIES: {_exc}") from None
+# Sign-in attempts (API token and log-in page) per client address: "<n>/<s|min|h|d>", or empty
+# for no limit. Counted in the default cache, which only Redis shares between processes.
+GRID_SIGNIN_RATE = env.str("GRID_SIGNIN_RATE", default="10/min")
+if GRID_SIGNIN_RATE and not re.fullmatch(
+    r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", GRID_SIGNIN_RATE
+):
+    raise ImproperlyConfigured("GRID_SIGNIN_RATE must look like 10/min (or be empty).")
+# An API token works this many days after sign-in (then the program signs in again).
+GRID_TOKEN_DAYS = env.int("GRID_TOKEN_DAYS", default=30)
 
 # --- I18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

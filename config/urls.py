@@ -1,7 +1,6 @@
 """Root URL configuration: pages, the admin, the versioned API and its OpenAPI schema."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
@@ -12,6 +11,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from grid.api import errors as api_errors
+from grid.views import account
 
 
 @cache_control(max_age=86400)
@@ -22,12 +22,9 @@ def favicon(request):
 
 urlpatterns = [
     path("favicon.ico", favicon),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Django's log-in and log-out, throttled and revoking API tokens (grid.views.account).
+    path("accounts/login/", account.LoginView.as_view(), name="login"),
+    path("accounts/logout/", account.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -7,3 +7,9 @@ class GridConfig(AppConfig):
 
     name = "grid"
     verbose_name = _("Grid")
+
+    def ready(self) -> None:
+        from grid.errors import register
+        from grid.services import ApiTokenNotFound
+
+        register(ApiTokenNotFound, 404, "not_found", _("No such token."), own_message=False)

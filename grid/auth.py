@@ -8,11 +8,18 @@ a region is seen by the very next request.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.backends import ModelBackend
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from grid.models import User
+from grid.models import ApiToken, User, password_stamps
+
+# ``last_used_at`` is written when it is older than this: at most one write a minute a token.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class GridModelBackend(ModelBackend):
@@ -24,13 +31,37 @@ class GridModelBackend(ModelBackend):
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's token authentication; the token's person comes with their home node."""
+    """``Authorization: Token <key>``: one of our :class:`~grid.models.ApiToken`, by key hash.
+
+    The token, its person and their home node are read in one query. A token is refused
+    (401) when unknown or revoked, expired, made before its person's password last changed,
+    or its person is inactive. ``last_used_at`` is written at most once a minute.
+    """
+
+    model = ApiToken
 
     def authenticate_credentials(self, key):
-        model = self.get_model()
-        token = model.objects.select_related("user", "user__region").filter(key=key).first()
+        token = (
+            ApiToken.objects.select_related("user", "user__region")
+            .filter(key_hash=ApiToken.hash_key(key))
+            .first()
+        )
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        if not token.user.is_active:
+        now = timezone.now()
+        if token.expires_at <= now:
+            raise exceptions.AuthenticationFailed(
+                _("This token has expired. Sign in again for a new one."), code="token_expired"
+            )
+        user = token.user
+        if not any(constant_time_compare(token.user_hash, s) for s in password_stamps(user)):
+            raise exceptions.AuthenticationFailed(
+                _("This token ended when the password changed. Sign in again for a new one."),
+                code="token_revoked",
+            )
+        if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        return (token.user, token)
+        if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
+        return (user, token)

@@ -17,6 +17,8 @@ Denormalised copies of the path (on cases, later) are what keep the hot queries 
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -333,3 +335,48 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.name or self.username
+
+
+def password_stamps(user: User) -> list[str]:
+    """HMACs of ``user``'s password hash a live token may carry: with the current secret key
+    first, then with each of ``SECRET_KEY_FALLBACKS`` (as Django checks sessions)."""
+    return [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+
+
+class ApiToken(models.Model):
+    """A key a program signs in with (``Authorization: Token <key>``), one per sign-in.
+
+    Only a SHA-256 of the key is kept: the key is shown once, when it is made, and a copy of
+    the database signs no one in. A token ends at ``expires_at``, when it is revoked (deleted:
+    by its person, on log-out) and when its person's password changes (``user_hash`` no longer
+    matches, see :mod:`grid.auth`), whichever way the password was changed.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    key_hash = models.CharField(_("key (SHA-256)"), max_length=64, unique=True, editable=False)
+    # The person's session auth hash when the token was made (an HMAC of their password hash).
+    user_hash = models.CharField(max_length=128, editable=False)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"))
+    # Written at most once a minute (grid.auth), so a busy token costs no write per request.
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="apitoken_user_created")]
+
+    def __str__(self) -> str:
+        return self.label or f"#{self.pk}"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        """What is stored of a key: its SHA-256, hex."""
+        return hashlib.sha256(key.encode()).hexdigest()

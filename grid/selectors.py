@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import CharField, Count, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Substr
 
-from grid.models import GridPoint, Level, Region, Role, Unit, User
+from grid.models import ApiToken, GridPoint, Level, Region, Role, Unit, User, password_stamps
 from grid.rules import people_shown_to
 from grid.scoping import jurisdiction_of
 
@@ -296,3 +297,10 @@ def home_role(user: User) -> str:
     if not user.role or (not user.region_id and not user.is_superuser):
         return "none"
     return str(user.role)
+
+
+def api_token_list(*, user: User, now: datetime) -> QuerySet[ApiToken]:
+    """``user``'s tokens that still work, newest first (never anyone else's)."""
+    return ApiToken.objects.filter(
+        user=user, expires_at__gt=now, user_hash__in=password_stamps(user)
+    ).order_by("-created_at", "-pk")

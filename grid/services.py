@@ -1,18 +1,22 @@
-"""Writes on the grid: moving regions and importing the grid from spreadsheets."""
+"""Writes on the grid: moving regions, importing the grid, and API tokens."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import BigIntegerField, Case, CharField, F, Value, When
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grid.hooks import RegionMoved, region_moved
-from grid.models import PARENT_LEVEL, Level, Region, region_path
+from grid.models import PARENT_LEVEL, ApiToken, Level, Region, User, password_stamps, region_path
 from grid.scoping import EVERYTHING, Jurisdiction
 
 if TYPE_CHECKING:
@@ -89,3 +93,55 @@ def grid_import(
     from grid import importing  # importing uses region_set_parent from this module
 
     return importing.run_import(sources=list(sources), dry_run=dry_run, scope=scope)
+
+
+# --- API tokens ---------------------------------------------------------------------------
+
+
+class ApiTokenNotFound(ObjectDoesNotExist):
+    """No such token among the person's own (someone else's looks the same): 404."""
+
+
+def api_token_create(
+    *, user: User, label: str = "", now: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for ``user``, valid ``GRID_TOKEN_DAYS``; returns it and its key.
+
+    The key is returned only here (the table keeps its hash): show it once. The person's
+    tokens that have ended (expired, or made before their password last changed) are deleted
+    on the way, so their list holds only tokens that still work.
+    """
+    now = now or timezone.now()
+    api_tokens_prune(user=user, now=now)
+    key = secrets.token_urlsafe(30)
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=ApiToken.hash_key(key),
+        user_hash=user.get_session_auth_hash(),
+        label=label[: ApiToken._meta.get_field("label").max_length],
+        created_at=now,
+        expires_at=now + timedelta(days=settings.GRID_TOKEN_DAYS),
+    )
+    return token, key
+
+
+def api_tokens_prune(*, user: User, now: datetime) -> int:
+    """Delete ``user``'s tokens that no longer work; the number deleted."""
+    ended = ApiToken.objects.filter(user=user).exclude(
+        expires_at__gt=now, user_hash__in=password_stamps(user)
+    )
+    deleted, _rows = ended.delete()
+    return deleted
+
+
+def api_token_revoke(*, user: User, token_id: int) -> None:
+    """Revoke one of ``user``'s own tokens; another person's token is "not found"."""
+    deleted, _rows = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    if not deleted:
+        raise ApiTokenNotFound
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every token of ``user`` (log-out); the number revoked."""
+    deleted, _rows = ApiToken.objects.filter(user=user).delete()
+    return deleted

@@ -1,8 +1,8 @@
-"""Pages of the grid app: the role-aware home page, the grid browser and the import page."""
+"""Pages of the grid app: the home page, the grid browser, the import page, one's API tokens."""
 
 from django.urls import path
 
-from grid.views import browser, home, importer
+from grid.views import account, browser, home, importer
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -15,4 +15,8 @@ urlpatterns = [
     ),
     path("grid/points/<str:code>/", browser.grid_point_detail, name="grid-point"),
     path("grid/import/", importer.import_page, name="grid-import"),
+    path("accounts/tokens/", account.token_list, name="account-tokens"),
+    path(
+        "accounts/tokens/<int:token_id>/revoke/", account.token_revoke, name="account-token-revoke"
+    ),
 ]

@@ -64,12 +64,44 @@ class TokenObtainSerializer(serializers.Serializer):
     password = serializers.CharField(
         label=_("Password"), max_length=128, style={"input_type": "password"}, write_only=True
     )
+    label = serializers.CharField(
+        label=_("Label"),
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "A name to recognise the token by in your list of tokens; default: the User-Agent."
+        ),
+    )
 
 
 class TokenSerializer(serializers.Serializer):
-    """An API token: send it as ``Authorization: Token <token>``."""
+    """A new API token: send it as ``Authorization: Token <token>``. Shown this once only."""
 
-    token = serializers.CharField(help_text=_("Send as: Authorization: Token <token>"))
+    token = serializers.CharField(
+        help_text=_("Send as: Authorization: Token <token>. Shown this once only.")
+    )
+    id = serializers.IntegerField(help_text=_("Revoke it with DELETE /api/v1/auth/tokens/{id}/."))
+    expires_at = serializers.DateTimeField(help_text=_("The token stops working then."))
+
+
+class ApiTokenSerializer(serializers.Serializer):
+    """One of the caller's API tokens (never its key)."""
+
+    id = serializers.IntegerField()
+    label = serializers.CharField(help_text=_("The name given at sign-in, or the program's name."))
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("Within a minute; empty if never used.")
+    )
+    current = serializers.SerializerMethodField(
+        help_text=_("Whether this request was sent with it.")
+    )
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_current(self, token) -> bool:
+        return token.pk == self.context.get("current_token_id")
 
 
 # --- Nested references ----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Grid API views: token sign-in, the caller's profile, and read-only grid lists and details.
+"""Grid API views: sign-in and tokens, the caller's profile, and read-only grid lists and details.
 
 Every list and detail starts from ``Model.objects.visible_to(request.user)`` (grid.scoping);
 an object outside the caller's jurisdiction answers 404, exactly like one that does not
@@ -10,22 +10,26 @@ that a page costs the same number of queries whatever its size.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from axes.helpers import get_cool_off
 from django.contrib.auth import authenticate
+from django.contrib.auth import logout as session_logout
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import status, viewsets
-from rest_framework.authtoken.models import Token
+from rest_framework import generics, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -33,6 +37,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from grid.api.serializers import (
+    ApiTokenSerializer,
     ErrorSerializer,
     GridPointFilterSerializer,
     GridPointSerializer,
@@ -44,7 +49,10 @@ from grid.api.serializers import (
     UnitFilterSerializer,
     UnitSerializer,
 )
-from grid.models import GridPoint, Region, Unit, User
+from grid.models import ApiToken, GridPoint, Region, Unit, User
+from grid.selectors import api_token_list
+from grid.services import api_token_create, api_token_revoke
+from grid.throttling import SignInThrottle, sign_in_throttled
 
 # --- Selectors ------------------------------------------------------------------------------
 
@@ -126,11 +134,36 @@ def user_profile(*, user: User) -> User:
 _ERROR = ErrorSerializer
 
 
+_THROTTLED_EXAMPLE = OpenApiExample(
+    "Too many attempts from your address",
+    value={
+        "detail": "Too many sign-in attempts from your address. Try again in 42 seconds.",
+        "code": "throttled",
+    },
+    response_only=True,
+    status_codes=["429"],
+)
+_UNAUTHENTICATED = OpenApiResponse(
+    _ERROR,
+    description=gettext_lazy("No token, or an unknown, revoked or expired one."),
+    examples=[
+        OpenApiExample(
+            "Expired token",
+            value={
+                "detail": "This token has expired. Sign in again for a new one.",
+                "code": "token_expired",
+            },
+        )
+    ],
+)
+
+
 class TokenObtainView(APIView):
-    """Exchange a username and password for an API token (django-axes guards it)."""
+    """Exchange a username and password for a new API token (throttled; django-axes guards it)."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = [SignInThrottle]
     serializer_class = TokenObtainSerializer
 
     @extend_schema(
@@ -138,17 +171,35 @@ class TokenObtainView(APIView):
         summary=gettext_lazy("Obtain an API token"),
         description=gettext_lazy(
             "Send username and password (JSON or form). Use the token as "
-            "Authorization: Token <token>. After too many failures the account is locked "
-            "for a while from that address: the answer is then 429."
+            "Authorization: Token <token>; it is shown only in this answer and works for "
+            "GRID_TOKEN_DAYS days (30 by default), until it is revoked, its person logs out "
+            "or their password changes. Each sign-in makes a new token. Sign-in attempts are "
+            "limited per client address (GRID_SIGNIN_RATE, 10 a minute by default), and after "
+            "too many failures the account is locked for a while from that address: either "
+            "answer is 429 with Retry-After."
         ),
         request=TokenObtainSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Retry-After",
+                OpenApiTypes.INT,
+                OpenApiParameter.HEADER,
+                response=[429],
+                description=gettext_lazy("Seconds to wait before trying again."),
+            )
+        ],
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(
                 _ERROR, description=gettext_lazy("Wrong credentials or missing fields.")
             ),
             429: OpenApiResponse(
-                _ERROR, description=gettext_lazy("Locked out after too many failures.")
+                _ERROR,
+                description=gettext_lazy(
+                    "Too many attempts from your address (code throttled), or locked out "
+                    "after too many failures (code locked_out). Retry-After says how many "
+                    "seconds to wait."
+                ),
             ),
         },
         examples=[
@@ -167,6 +218,7 @@ class TokenObtainView(APIView):
                 response_only=True,
                 status_codes=["429"],
             ),
+            _THROTTLED_EXAMPLE,
         ],
         tags=["auth"],
     )
@@ -187,8 +239,14 @@ class TokenObtainView(APIView):
                 {"detail": _("Unable to log in with the given credentials."), "code": "invalid"},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        label = serializer.validated_data.get("label") or request.META.get("HTTP_USER_AGENT", "")
+        token, key = api_token_create(user=user, label=label)
+        return Response(
+            TokenSerializer({"token": key, "id": token.pk, "expires_at": token.expires_at}).data
+        )
+
+    def throttled(self, request: Request, wait: float | None) -> None:
+        raise sign_in_throttled(max(1, math.ceil(wait or 1)))
 
     def _locked_out(self, request: Request) -> Response:
         # Our JSON answer replaces axes' HTML lockout page: make sure its middleware, which
@@ -210,6 +268,73 @@ class TokenObtainView(APIView):
         if cool_off:
             response["Retry-After"] = str(int(cool_off.total_seconds()))
         return response
+
+
+class LogoutView(APIView):
+    """Revoke the token this request was sent with (or end the session that sent it)."""
+
+    @extend_schema(
+        operation_id="auth_logout",
+        summary=gettext_lazy("Log out: revoke this token"),
+        description=gettext_lazy(
+            "Revokes the token the request is sent with; it stops working at once. Sent with a "
+            "session instead, ends the session."
+        ),
+        request=None,
+        responses={204: OpenApiResponse(description=gettext_lazy("Done.")), 401: _UNAUTHENTICATED},
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        if isinstance(request.auth, ApiToken):
+            api_token_revoke(user=request.user, token_id=request.auth.pk)
+        else:
+            session_logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenListView(generics.ListAPIView):
+    """The caller's API tokens that still work, newest first."""
+
+    serializer_class = ApiTokenSerializer
+
+    @extend_schema(
+        operation_id="auth_tokens_list",
+        summary=gettext_lazy("Your API tokens"),
+        description=gettext_lazy(
+            "Every token of yours that still works, newest first, without keys: keys are shown "
+            "only once, at sign-in."
+        ),
+        responses={200: ApiTokenSerializer(many=True), 401: _UNAUTHENTICATED},
+        tags=["auth"],
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[ApiToken]:
+        return api_token_list(user=self.request.user, now=timezone.now())
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        auth = self.request.auth
+        current = auth.pk if isinstance(auth, ApiToken) else None
+        return {**super().get_serializer_context(), "current_token_id": current}
+
+
+class TokenDetailView(APIView):
+    """Revoke one of the caller's tokens."""
+
+    @extend_schema(
+        operation_id="auth_tokens_destroy",
+        summary=gettext_lazy("Revoke one of your API tokens"),
+        responses={
+            204: OpenApiResponse(description=gettext_lazy("Revoked: it stops working at once.")),
+            401: _UNAUTHENTICATED,
+            404: OpenApiResponse(_ERROR, description=gettext_lazy("No such token of yours.")),
+        },
+        tags=["auth"],
+    )
+    def delete(self, request: Request, token_id: int) -> Response:
+        api_token_revoke(user=request.user, token_id=token_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- The caller -----------------------------------------------------------------------------

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from grid.models import GridPoint, Level, Role, UnitKind
-from grid.tests.factories import DEMO_PASSWORD, UserFactory
+from grid.models import ApiToken, GridPoint, Level, Role, UnitKind
+from grid.tests.factories import DEMO_PASSWORD, UserFactory, api_token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +22,7 @@ def api() -> APIClient:
 
 
 def with_token(client: APIClient, user) -> APIClient:
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 
@@ -53,18 +51,26 @@ def test_token_obtained_with_right_password_works_on_the_api(api, city, fmt):
     response = api.post(TOKEN_URL, {"username": "admin1", "password": DEMO_PASSWORD}, format=fmt)
     # then
     assert response.status_code == 200, response.content
-    token = response.json()["token"]
-    assert token == Token.objects.get(user=user).key
+    body = response.json()
+    token = body["token"]
+    stored = ApiToken.objects.get(user=user)
+    assert body["id"] == stored.pk
+    assert stored.key_hash == ApiToken.hash_key(token) != token  # only a hash is kept
+    assert body["expires_at"]
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get(ME_URL).json()["username"] == "admin1"
 
 
-def test_token_is_the_same_on_a_second_sign_in(api, city):
+def test_each_sign_in_makes_a_new_token_and_both_work(api, city):
+    # Keys are kept hashed, so a second sign-in cannot hand out the first key again.
     city.county_admin(0, username="admin1")
     credentials = {"username": "admin1", "password": DEMO_PASSWORD}
     first = api.post(TOKEN_URL, credentials, format="json").json()["token"]
     second = api.post(TOKEN_URL, credentials, format="json").json()["token"]
-    assert first == second
+    assert first != second
+    for key in (first, second):
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        assert api.get(ME_URL).status_code == 200
 
 
 def test_wrong_password_is_a_clear_json_400(api, city):
@@ -105,7 +111,7 @@ def test_lockout_after_the_failure_limit_is_a_json_429(api, city):
     right = {"username": "admin1", "password": DEMO_PASSWORD}
     locked = api.post(TOKEN_URL, right, format="json")
     assert assert_json_error(locked, 429)["code"] == "locked_out"
-    assert not Token.objects.filter(user__username="admin1").exists()
+    assert not ApiToken.objects.filter(user__username="admin1").exists()
 
 
 def test_lockout_of_one_user_does_not_lock_another(api, city):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from grid.importing.formats import ImportSource
-from grid.models import Role
+from grid.models import ApiToken, Role
 from grid.services import grid_import, region_set_parent
 from grid.tests.test_api import with_token
 
@@ -39,7 +38,7 @@ def test_every_request_reads_the_token_with_its_person_and_home_node_in_one_quer
     client.get("/api/v1/regions/")
     response, sql = queries(lambda: client.get("/api/v1/regions/"))
     assert response.status_code == 200
-    token_reads = [s for s in sql if "authtoken_token" in s]
+    token_reads = [s for s in sql if "grid_apitoken" in s]
     assert len(token_reads) == 1
     assert "grid_user" in token_reads[0]
     assert "grid_region" in token_reads[0]
@@ -67,7 +66,7 @@ def test_a_deactivated_person_is_refused_at_once(city):
 def test_a_revoked_token_is_refused_at_once(city):
     client = token_client(city.county_admin())
     assert client.get("/api/v1/regions/").status_code == 200
-    Token.objects.all().delete()
+    ApiToken.objects.all().delete()
     assert client.get("/api/v1/regions/").status_code == 401
 
 

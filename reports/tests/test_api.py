@@ -10,12 +10,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_fsm import ConcurrentTransition
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from grid.models import Role, Unit, UnitKind, User
 from grid.pagination import CappedPaginator
-from grid.tests.factories import UserFactory
+from grid.tests.factories import UserFactory, api_token_for
 from grid.tests.test_api import assert_json_error
 from reports import services
 from reports.models import Report, ReportEvent, Status
@@ -39,8 +38,7 @@ def api(user: User | None = None) -> APIClient:
     """A client that authenticates with ``user``'s API token, as a real client would."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 

@@ -13,10 +13,10 @@ from collections.abc import Callable
 import pytest
 from django.db import connection, connections
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from grid.models import UnitKind, User
+from grid.tests.factories import api_token_for
 from reports import services
 from reports.models import Report, ReportEvent, Status
 from reports.tests.factories import submit
@@ -104,7 +104,7 @@ def test_twenty_mixed_triage_decisions_through_the_api_one_wins(city):
     # Ten admins' clients assign the case locally, ten escalate it, all having seen it
     # submitted: the first decision wins, every other one is told the case moved on.
     admin = city.county_admin(0)
-    token = Token.objects.create(user=admin).key
+    token = api_token_for(admin)
     unit = _township_unit(city)
     report = submit(city.informant(0))
     base = f"/api/v1/reports/{report.pk}/transitions"

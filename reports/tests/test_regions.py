@@ -10,13 +10,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from grid import hooks
 from grid.importing import ImportSource
 from grid.models import Region, Role
 from grid.services import grid_import, region_set_parent
+from grid.tests.factories import api_token_for
 from reports.models import Report
 from reports.tests.factories import submit
 
@@ -27,8 +27,7 @@ LIST_URL = reverse("reports_api:report-list")
 
 def api(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 
