@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import pytest
 import redis
+from celery import Celery
 from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.test import Client
@@ -29,6 +30,7 @@ from redis.exceptions import ResponseError
 
 from grid.models import UnitKind
 from grid.tests.factories import DEMO_PASSWORD
+from notifications import outbox
 from reports.models import Report, Status
 
 REDIS_SERVER = shutil.which("redis-server")
@@ -416,3 +418,85 @@ def test_errors_other_than_reaching_redis_still_raise(cache):
     cache.set("word", "not a number")
     with pytest.raises(ResponseError):
         cache.incr("word")  # a bug, not an outage
+
+
+# --- publishing to the broker ------------------------------------------------------------------
+
+
+@pytest.fixture
+def broker(settings, redis_server, monkeypatch):
+    """A Celery app configured like the project's, on the test's Redis, with one dummy task."""
+    monkeypatch.setattr(outbox, "_paused_until", 0.0)
+    settings.REDIS_PAUSE_SECONDS = PAUSE_SECONDS
+    app = Celery("outage-test", set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.broker_url = redis_server.url
+
+    @app.task(name="tests.outage.ping", shared=False)
+    def ping(n):  # never run: the test reads the queue
+        return n
+
+    yield ping
+    app.close()
+
+
+def _queued(redis_server) -> int:
+    return redis_server.client().llen("celery")
+
+
+@pytest.mark.django_db
+def test_a_task_is_published_once_the_transaction_commits_and_never_on_rollback(
+    broker, redis_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.publish_on_commit(broker, 1)
+        assert _queued(redis_server) == 0  # not before the commit
+    assert _queued(redis_server) == 1
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        outbox.publish_on_commit(broker, 2)
+    callbacks.clear()  # the transaction rolled back: its hooks never run
+    assert _queued(redis_server) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("outage", ["frozen", "down"])
+def test_publishing_to_a_broker_that_is_away_never_fails_or_stalls_the_request(
+    broker, redis_server, django_capture_on_commit_callbacks, outage, caplog, settings
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.publish_on_commit(broker, 0)  # connected before the outage
+    assert _queued(redis_server) == 1
+    (redis_server.freeze if outage == "frozen" else redis_server.stop)()
+
+    def publish(n) -> float:
+        started = time.perf_counter()
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox.publish_on_commit(broker, n)
+        return time.perf_counter() - started
+
+    with caplog.at_level(logging.WARNING, logger="notifications.outbox"):
+        settings.REDIS_PAUSE_SECONDS = 0  # every publish meets the broker: one timeout each
+        met_broker = [publish(1), publish(2)]
+        settings.REDIS_PAUSE_SECONDS = PAUSE_SECONDS
+        publish(3)
+        paused = publish(4)
+    # One timeout (BROKER_TIMEOUT_SECONDS) or a refused connection; never kombu's retries.
+    assert max(met_broker) < FROZEN_BOUND_SECONDS, met_broker
+    assert paused < 0.05  # after a failure, left to the sweep at once
+    assert caplog.text.count("Broker unreachable") == 3
+
+    if outage == "frozen":
+        redis_server.thaw()
+        # A publish that timed out was sent all the same and may still land once Redis
+        # answers: delivery is at least once (the task must find its rows undelivered); the
+        # one skipped in the pause never went out.
+        assert 1 <= _queued(redis_server) <= 4
+    else:
+        redis_server.start()  # without persistence: an empty queue
+        assert _queued(redis_server) == 0
+    before = _queued(redis_server)
+    time.sleep(PAUSE_SECONDS)  # the pause ends
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.publish_on_commit(broker, 3)
+    assert _queued(redis_server) == before + 1
