@@ -64,8 +64,8 @@ def shared_cache(settings):
 
 @pytest.fixture
 def session_queries(settings) -> int:
-    """Queries a signed-in page spends reading its session: none where Redis caches sessions
-    (``cached_db``, when ``REDIS_URL`` is set), one where they are read from the database."""
+    """Queries a signed-in page spends reading its session: one, from the database, with or
+    without Redis (``SESSION_ENGINE``); none if sessions were cached (``cached_db``)."""
     return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
 
 

@@ -117,27 +117,37 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, Redis -----------------------------------------------------------------
+# Redis is a cache and a broker, never a store: while it is down or frozen every request still
+# works and nothing is lost (docs/deployment.md, "When Redis is down"). A cache call gives up
+# after REDIS_CACHE_TIMEOUT_SECONDS and is never retried; after a failure each process works
+# without Redis for REDIS_PAUSE_SECONDS before trying it again.
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_CACHE_TIMEOUT_SECONDS = env.float("REDIS_CACHE_TIMEOUT_SECONDS", default=0.25)
+REDIS_PAUSE_SECONDS = env.float("REDIS_PAUSE_SECONDS", default=5.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but a miss (and a write that does nothing) when Redis cannot
+            # be reached, instead of a 500 or a hang.
+            "BACKEND": "config.cache.FailOpenRedisCache",
             "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": "wq",
+            "OPTIONS": {
+                "socket_timeout": REDIS_CACHE_TIMEOUT_SECONDS,
+                "socket_connect_timeout": REDIS_CACHE_TIMEOUT_SECONDS,
+                "pause_seconds": REDIS_PAUSE_SECONDS,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions live in the database, so any web node can serve any request; with Redis they are
-# also cached there (write-through), so a page reads its session without a database query.
-# Without Redis the cache is per process, which must not hold sessions (a log-out in one
-# process would not reach another).
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# Sessions live in the database only, with or without Redis: any web node serves any request,
+# and a log-out is final. They are not cached in Redis (cached_db): a cache that fails open
+# loses deletes while Redis is away, so a session signed out then would sign its cookie in
+# again once Redis is back, for up to the session's age. Reading the session costs one primary
+# key query per signed-in request (docs/deployment.md has the figures).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_SECONDS", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -223,11 +233,22 @@ STORAGES = {
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# A request hands tasks to the broker after its transaction commits (notifications.outbox),
+# never failing for it: a broker down or frozen costs a publish one timeout, never kombu's
+# retry loop (by default about 2 s against a refused connection, without end against a frozen
+# one). The worker reconnects on its own (broker_connection_retry stays on).
+BROKER_TIMEOUT_SECONDS = env.float("BROKER_TIMEOUT_SECONDS", default=0.5)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": BROKER_TIMEOUT_SECONDS,
+    "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+    "max_retries": 0,  # connecting to publish: one attempt
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue = VAR_DIR / "celery-broker"
     for _sub in ("out", "processed", "control"):
         (_queue / _sub).mkdir(parents=True, exist_ok=True)  # kombu does not create them
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(_queue / "out"),
         "data_folder_out": str(_queue / "out"),
         "processed_folder": str(_queue / "processed"),

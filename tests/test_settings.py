@@ -73,8 +73,9 @@ def test_redis_url_switches_broker_cache_and_sessions_and_default_needs_no_serve
     redis = _manage("shell", "--no-imports", "-c", code, REDIS_URL="redis://127.0.0.1:6379/0")
     assert redis.stdout.split() == [
         "redis://127.0.0.1:6379/0",
-        "django.core.cache.backends.redis.RedisCache",
-        "django.contrib.sessions.backends.cached_db",
+        "config.cache.FailOpenRedisCache",  # a miss, never a 500, while Redis is away
+        # Not cached in Redis either: a sign-out while Redis is away must stay one.
+        "django.contrib.sessions.backends.db",
     ]
 
 
