@@ -39,6 +39,7 @@ from reports.api.serializers import (
     ReportListSerializer,
     report_rows,
 )
+from reports.attachments import ATTACHMENT_TYPES, attachment_response
 from reports.history import history_entry, report_history_for
 from reports.models import Category, Grade, Report, Status
 from reports.rules import may_see_reporter, sees_internal
@@ -67,7 +68,6 @@ ERRORS = {
     ),
 }
 TAGS = ["reports"]
-ATTACHMENT_TYPES = ["image/jpeg", "image/png", "image/webp", "application/pdf"]
 
 
 def _visible_case_numbers(user, ids: Iterable[int | None]) -> dict[int, str]:
@@ -352,12 +352,4 @@ class ReportAttachmentView(APIView):
         except FileNotFoundError as exc:
             raise NotFound(_("No such attachment.")) from exc
         access_log.info("case read user=%s case=%s what=attachment:%s", request.user.pk, pk, number)
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachment_response(attachment, handle, inline_images=False)

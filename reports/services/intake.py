@@ -130,6 +130,8 @@ def _store_attachment(
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
+        width=checked.width,
+        height=checked.height,
         uploaded_by=by,
     )
     name = attachment.file.field.generate_filename(attachment, checked.name)

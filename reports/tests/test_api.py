@@ -18,13 +18,14 @@ from grid.tests.factories import UserFactory
 from grid.tests.test_api import assert_json_error
 from reports import services
 from reports.models import Report, ReportEvent, Status
+from reports.tests import files
 from reports.tests.factories import submit
 from reports.workflow import TRANSITIONS
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n"
+PNG = files.png()
+PDF = files.pdf()
 LIST_URL = reverse("reports_api:report-list")
 
 

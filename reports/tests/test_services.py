@@ -15,11 +15,12 @@ from grid.tests.factories import UserFactory
 from notifications.models import Notification
 from reports import services
 from reports.models import Report, ReportEvent, Status
+from reports.tests import files
 from reports.tests.factories import submit
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = files.png()
 
 
 def test_submit_creates_case_with_number_deadline_event_and_notifies_county_admin(city):

@@ -17,12 +17,13 @@ from grid.models import Role, UnitKind
 from grid.tests.factories import UserFactory
 from reports import services
 from reports.models import Report, ReportEvent, Status
+from reports.tests import files
 from reports.tests.factories import submit
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n" + b"0" * 64
+PNG = files.png()
+PDF = files.pdf()
 
 
 @pytest.fixture(autouse=True)
