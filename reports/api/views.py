@@ -147,15 +147,21 @@ LIST_PARAMETERS = [
     post=extend_schema(
         tags=TAGS,
         summary="File a report",
-        description="JSON, or multipart with repeated `attachments` and `source_urls`. "
-        "A retry (same idempotency key, or identical content within a minute) answers 200 "
-        "with the case filed first.",
+        description="JSON, or multipart with repeated `attachments` and `source_urls`.\n\n"
+        "**Retries.** A retry answers 200 with the case filed first: the same `Idempotency-Key`"
+        " with the same content, or, without a key, identical content within the retry window "
+        "(a minute). Identical means every field sent *and the same attachments* (compared by "
+        "SHA-256): the same text with other files is a new report (201), never a retry that "
+        "drops them. The same key with other content or other files answers **422** "
+        "(`code: idempotency_key_reused`) naming the case the key filed, and files nothing: "
+        "a key stands for one submission, so send changed content with a new key.",
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
                 str,
                 location=OpenApiParameter.HEADER,
-                description="A client-chosen key (at most 64 characters) per report.",
+                description="A client-chosen key (at most 64 characters) per report: make one "
+                "when the person composes a report, and resend it only with the same content.",
             )
         ],
         request={
@@ -167,6 +173,10 @@ LIST_PARAMETERS = [
             200: OpenApiResponse(ReportDetailSerializer, description="A retry: the same case."),
             400: ERRORS[400],
             403: ERRORS[403],
+            422: OpenApiResponse(
+                ErrorSerializer,
+                description="The idempotency key was used for a report with other content.",
+            ),
         },
     ),
 )
