@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 MAX_ATTACHMENTS = 9
 
@@ -101,7 +101,8 @@ def decode_image(upload: UploadedFile, *, max_pixels: int) -> tuple[str, int, in
     Image.MAX_IMAGE_PIXELS = max_pixels
     try:
         with warnings.catch_warnings():
-            # Pillow only warns between the limit and twice the limit: refuse there too.
+            # Pillow only warns between the limit and twice the limit: refuse there too. (The
+            # explicit check below holds whatever another thread does to the warning filters.)
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             upload.seek(0)
             with Image.open(upload, formats=["JPEG", "PNG", "WEBP"]) as image:
@@ -119,10 +120,14 @@ def decode_image(upload: UploadedFile, *, max_pixels: int) -> tuple[str, int, in
                     # checked, with a 64th of the memory.
                     image.draft(None, (max(1, width // 8), max(1, height // 8)))
                 image.load()
+    except Refused:
+        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise Refused("pixels") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        # Pillow reports broken data as any of these (SyntaxError: a broken PNG chunk).
+    except Exception as exc:
+        # Pillow reports broken data as UnidentifiedImageError, OSError, SyntaxError (a broken
+        # PNG chunk), ValueError, EOFError, and a crafted file as struct.error or IndexError:
+        # whatever it is, the file did not decode, and no upload may answer 500.
         raise Refused("image") from exc
     finally:
         upload.seek(0)
