@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -311,6 +312,18 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy of every page (config.csp): only our own files run. Downloads of
+# attachments send their own, stricter one; Swagger UI allows its inline style.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+# Report violations in the browser's console without blocking (to try a changed policy).
+CONTENT_SECURITY_POLICY_REPORT_ONLY = env.bool("DJANGO_CSP_REPORT_ONLY", default=False)
 if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -321,6 +334,9 @@ REPORT_ATTACHMENT_MAX_BYTES = env.int("REPORT_ATTACHMENT_MAX_BYTES", default=10 
 REPORT_ATTACHMENTS_MAX_TOTAL_BYTES = env.int(
     "REPORT_ATTACHMENTS_MAX_TOTAL_BYTES", default=50 * 1024 * 1024
 )
+# An image attachment is decoded in full before it is stored; more pixels than this are
+# refused (a decompression bomb: a tiny PNG claiming 20,000 × 20,000 pixels).
+REPORT_IMAGE_MAX_PIXELS = env.int("REPORT_IMAGE_MAX_PIXELS", default=40_000_000)
 # Deadline: status of disposal reported within this many hours of discovery (002).
 REPORT_DISPOSAL_HOURS = env.int("REPORT_DISPOSAL_HOURS", default=24)
 # A retried POST with identical content within this window returns the first report.

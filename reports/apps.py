@@ -20,7 +20,7 @@ class ReportsConfig(AppConfig):
 
         from grid.errors import register
         from reports.models import Report
-        from reports.services import UnknownTransition
+        from reports.services import IdempotencyKeyReused, UnknownTransition
 
         # What the workflow's refusals mean, for the API and the pages (grid.errors).
         register(TransitionNotAllowed, 409, "transition_not_allowed")
@@ -35,6 +35,8 @@ class ReportsConfig(AppConfig):
             own_message=False,  # django-fsm's words are for developers
         )
         register(UnknownTransition, 404, "not_found", gettext_lazy("No such action."))
+        # The same key with other content: 422, as the IETF idempotency-key draft advises.
+        register(IdempotencyKeyReused, 422, "idempotency_key_reused")
         register(
             Report.DoesNotExist,
             404,

@@ -10,12 +10,13 @@ from datetime import datetime
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from grid.api.serializers import ChoiceLabelField
-from reports.attachments import MAX_ATTACHMENTS
+from reports.attachments import ATTACHMENT_TYPES, MAX_ATTACHMENTS
 from reports.models import (
     MAX_SOURCE_URLS,
     Category,
@@ -153,11 +154,22 @@ class ReportListSerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.Serializer):
+    """A file of a case: its type is what its bytes are, whatever it was called or sent as."""
+
     number = serializers.IntegerField()
-    name = serializers.CharField(source="original_name")
-    content_type = serializers.CharField()
+    name = serializers.CharField(
+        source="download_name",
+        help_text="The sender's file name, with the extension of the file's real type.",
+    )
+    content_type = serializers.ChoiceField(choices=ATTACHMENT_TYPES)
     size = serializers.IntegerField()
     sha256 = serializers.CharField()
+    width = serializers.IntegerField(
+        allow_null=True, help_text="Pixels; set only for an image decoded in full when filed."
+    )
+    height = serializers.IntegerField(
+        allow_null=True, help_text="Pixels; set only for an image decoded in full when filed."
+    )
     url = serializers.SerializerMethodField()
 
     @extend_schema_field(OpenApiTypes.URI)
@@ -300,6 +312,28 @@ class ReportDetailSerializer(ReportListSerializer):
 # --- input: filing a report ------------------------------------------------------------------
 
 
+class FlatListField(serializers.ListField):
+    """A list whose errors are a flat list of messages, like every other field's.
+
+    DRF's ListField answers a bad item with ``{"0": [...]}``; the API's one error shape
+    (``errors``: field -> list of strings, ``ErrorSerializer``) names the item in the message.
+    """
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if not isinstance(exc.detail, dict):
+                raise
+            raise serializers.ValidationError(
+                [
+                    _("Item %(n)d: %(message)s") % {"n": int(index) + 1, "message": message}
+                    for index, messages in sorted(exc.detail.items(), key=lambda i: int(i[0]))
+                    for message in messages
+                ]
+            ) from exc
+
+
 class ReportCreateSerializer(serializers.Serializer):
     """A new report, as JSON or multipart (repeat ``source_urls`` and ``attachments``)."""
 
@@ -307,7 +341,7 @@ class ReportCreateSerializer(serializers.Serializer):
     body = serializers.CharField()
     category = serializers.ChoiceField(choices=Category.choices)
     source_platform = serializers.ChoiceField(choices=SourcePlatform.choices)
-    source_urls = serializers.ListField(
+    source_urls = FlatListField(
         child=serializers.CharField(max_length=2000),
         required=False,
         default=list,
@@ -322,11 +356,15 @@ class ReportCreateSerializer(serializers.Serializer):
         help_text="Village or township concerned; defaults to the informant's own node.",
     )
     suggested_grade = serializers.ChoiceField(choices=Grade.choices, default=Grade.GENERAL)
-    attachments = serializers.ListField(
+    attachments = FlatListField(
         child=serializers.FileField(),
         required=False,
         default=list,
-        help_text=f"Up to {MAX_ATTACHMENTS} JPEG, PNG or WebP images or PDF documents.",
+        help_text=f"Up to {MAX_ATTACHMENTS} JPEG, PNG or WebP images or PDF documents, "
+        "recognised by their content (never by name or declared type). Every image is decoded "
+        "in full: a damaged, incomplete or too large one is refused, as is a PDF that does not "
+        "start with `%PDF-` and end with `%%EOF`. Refusals are listed in `errors.attachments`, "
+        "one message per file, each naming the file.",
     )
     idempotency_key = serializers.CharField(
         max_length=64,

@@ -42,6 +42,7 @@ from reports.api.serializers import (
     ReportDetailSerializer,
     ReportListSerializer,
 )
+from reports.attachments import ATTACHMENT_TYPES, attachment_response
 from reports.filters import ReportFilter
 from reports.history import history_entry, report_history_for
 from reports.models import Report
@@ -68,7 +69,6 @@ ERRORS = {
     ),
 }
 TAGS = ["reports"]
-ATTACHMENT_TYPES = ["image/jpeg", "image/png", "image/webp", "application/pdf"]
 
 
 def _visible_case_numbers(user, ids: Iterable[int | None]) -> dict[int, str]:
@@ -136,15 +136,21 @@ def _detail_data(request: Request, report: Report, *, new: bool = False) -> dict
     post=extend_schema(
         tags=TAGS,
         summary="File a report",
-        description="JSON, or multipart with repeated `attachments` and `source_urls`. "
-        "A retry (same idempotency key, or identical content within a minute) answers 200 "
-        "with the case filed first.",
+        description="JSON, or multipart with repeated `attachments` and `source_urls`.\n\n"
+        "**Retries.** A retry answers 200 with the case filed first: the same `Idempotency-Key`"
+        " with the same content, or, without a key, identical content within the retry window "
+        "(a minute). Identical means every field sent *and the same attachments* (compared by "
+        "SHA-256): the same text with other files is a new report (201), never a retry that "
+        "drops them. The same key with other content or other files answers **422** "
+        "(`code: idempotency_key_reused`) naming the case the key filed, and files nothing: "
+        "a key stands for one submission, so send changed content with a new key.",
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
                 str,
                 location=OpenApiParameter.HEADER,
-                description="A client-chosen key (at most 64 characters) per report.",
+                description="A client-chosen key (at most 64 characters) per report: make one "
+                "when the person composes a report, and resend it only with the same content.",
             )
         ],
         request={
@@ -156,6 +162,10 @@ def _detail_data(request: Request, report: Report, *, new: bool = False) -> dict
             200: OpenApiResponse(ReportDetailSerializer, description="A retry: the same case."),
             400: ERRORS[400],
             403: ERRORS[403],
+            422: OpenApiResponse(
+                ErrorSerializer,
+                description="The idempotency key was used for a report with other content.",
+            ),
         },
     ),
 )
@@ -341,12 +351,4 @@ class ReportAttachmentView(APIView):
         except FileNotFoundError as exc:
             raise NotFound(_("No such attachment.")) from exc
         access_log.info("case read user=%s case=%s what=attachment:%s", request.user.pk, pk, number)
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachment_response(attachment, handle, inline_images=False)

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from grid.models import Unit
+from reports.attachments import served_name
 from reports.models.choices import Status
 from reports.models.report import Report
 
@@ -47,6 +48,10 @@ class ReportAttachment(models.Model):
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # Set only when the bytes decoded in full as an image under the pixel limit
+    # (reports.attachments): only such an image is shown inline.
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -62,6 +67,16 @@ class ReportAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_verified_image(self) -> bool:
+        """Decoded as an image before it was stored: the one kind shown inline."""
+        return self.width is not None and self.content_type.startswith("image/")
+
+    @property
+    def download_name(self) -> str:
+        """The person's file name, with the extension of what the file really is."""
+        return served_name(self.original_name, self.content_type)
 
 
 class ReportEvent(models.Model):

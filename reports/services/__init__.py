@@ -5,10 +5,11 @@ Views, API views, admin actions and Celery tasks all call these; each owns its s
 """
 
 from reports.services.amendments import report_amend_category
-from reports.services.intake import next_case_number, report_submit
+from reports.services.intake import IdempotencyKeyReused, next_case_number, report_submit
 from reports.services.transitions import PayloadInvalid, UnknownTransition, report_transition
 
 __all__ = [
+    "IdempotencyKeyReused",
     "PayloadInvalid",
     "UnknownTransition",
     "next_case_number",

@@ -65,10 +65,35 @@ def next_case_number(*, now: datetime) -> str:
 
 
 def _content_hash(
-    *, title: str, body: str, category: str, platform: str, urls: list[str], region_id: int
+    *,
+    title: str,
+    body: str,
+    category: str,
+    platform: str,
+    urls: list[str],
+    region_id: int,
+    grade: str,
+    discovered_at: datetime | None,
+    files: list[str],
 ) -> str:
+    """What a retry repeats exactly: everything the person sent, attachments by their SHA-256.
+
+    The same text with other files (or another grade, another discovery time if one was
+    given) is another report, never a retry that would drop what is new.
+    """
     payload = json.dumps(
-        [title, body, category, platform, sorted(urls), region_id], ensure_ascii=False
+        [
+            title,
+            body,
+            category,
+            platform,
+            sorted(urls),
+            region_id,
+            grade,
+            discovered_at.isoformat() if discovered_at else None,
+            sorted(files),
+        ],
+        ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -80,6 +105,26 @@ def _county_of(region: Region) -> Region:
     return Region.objects.get(code=county_code)
 
 
+class IdempotencyKeyReused(Exception):
+    """The idempotency key of an earlier report came with other content (422).
+
+    A key names one submission: a retry repeats it exactly. Other content under the same key
+    is a client's mistake; filing it as new or answering with the first report would each
+    lose something silently, so it is refused, naming the case the key filed.
+    """
+
+    def __init__(self, report: Report):
+        self.report = report
+        super().__init__(
+            _(
+                "This idempotency key was already used for case %(number)s, with other content "
+                "or attachments. Nothing was filed: send it again with a new key to file it as "
+                "a new report."
+            )
+            % {"number": report.case_number}
+        )
+
+
 def _find_retry(
     *, reporter: User, idempotency_key: str, content_hash: str, now: datetime
 ) -> Report | None:
@@ -87,7 +132,8 @@ def _find_retry(
 
     One query while there is none (nearly always): within the window an informant has at most
     one report of given content (a second would have been a retry), so two rows hold both
-    kinds of match. Only their ids are read; the report itself only for a retry.
+    kinds of match. Only their ids are read; the report itself only for a retry. The same key
+    with other content raises :class:`IdempotencyKeyReused`.
     """
     window = now - timedelta(seconds=settings.REPORT_RETRY_WINDOW_SECONDS)
     match = Q(content_hash=content_hash, created_at__gte=window)
@@ -96,10 +142,12 @@ def _find_retry(
     found = list(
         Report.objects.filter(match, reporter=reporter)
         .order_by("-created_at")
-        .values_list("pk", "idempotency_key")[:2]
+        .values_list("pk", "idempotency_key", "content_hash")[:2]
     )
-    keyed = [pk for pk, key in found if idempotency_key and key == idempotency_key]
-    ids = keyed or [pk for pk, _key in found]
+    keyed = [(pk, h) for pk, key, h in found if idempotency_key and key == idempotency_key]
+    if keyed and keyed[0][1] != content_hash:
+        raise IdempotencyKeyReused(Report.objects.get(pk=keyed[0][0]))
+    ids = [pk for pk, _h in keyed] or [pk for pk, _key, _h in found]
     return Report.objects.get(pk=ids[0]) if ids else None
 
 
@@ -130,6 +178,8 @@ def _store_attachment(
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
+        width=checked.width,
+        height=checked.height,
         uploaded_by=by,
     )
     name = attachment.file.field.generate_filename(attachment, checked.name)
@@ -207,7 +257,9 @@ def report_submit(
     """File a report. Returns ``(report, created)``; a retried POST returns the first report.
 
     A retry is a POST with the same idempotency key, or the same informant sending identical
-    content within ``REPORT_RETRY_WINDOW_SECONDS``. The informant's row is locked for the
+    content within ``REPORT_RETRY_WINDOW_SECONDS``; identical includes the attachments (by
+    SHA-256), so the same text with other files is a new report. The same key with other
+    content raises :class:`IdempotencyKeyReused`. The informant's row is locked for the
     insert, so two simultaneous retries still create one report. A new report comes with its
     sources, attachments and first event loaded (``report.sources.all()`` etc. read nothing).
     """
@@ -215,6 +267,7 @@ def report_submit(
     source_urls = [u.strip() for u in (source_urls or []) if u and u.strip()]
     title, body = title.strip(), body.strip()
     region = region if region is not None else reporter.region
+    given_discovered_at = discovered_at
     discovered_at = discovered_at or now
     idempotency_key = (idempotency_key or "")[:64]
     errors = _validate_intake(
@@ -244,6 +297,9 @@ def report_submit(
         platform=source_platform,
         urls=source_urls,
         region_id=region.pk,
+        grade=suggested_grade,
+        discovered_at=given_discovered_at,
+        files=[item.sha256 for item in checked],
     )
     # Taken before the transaction (see next_case_number); a retry found below leaves a gap.
     case_number = next_case_number(now=now)

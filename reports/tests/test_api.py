@@ -18,13 +18,14 @@ from grid.tests.factories import UserFactory, api_token_for
 from grid.tests.test_api import assert_json_error
 from reports import services
 from reports.models import Report, ReportEvent, Status
+from reports.tests import files
 from reports.tests.factories import submit
 from reports.workflow import TRANSITIONS
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n"
+PNG = files.png()
+PDF = files.pdf()
 LIST_URL = reverse("reports_api:report-list")
 
 
@@ -306,9 +307,57 @@ def test_the_idempotency_key_may_come_in_the_body(cast):
         "idempotency_key": "body-key",
     }
     first = client.post(LIST_URL, payload, format="json")
-    second = client.post(LIST_URL, {**payload, "body": "b2"}, format="json")
+    second = client.post(LIST_URL, payload, format="json")
     assert (first.status_code, second.status_code) == (201, 200)
     assert Report.objects.count() == 1
+
+
+def _multipart(client, key: str = "", **files_by_name):
+    payload = {"title": "截图", "body": "见附件", "category": "other", "source_platform": "other"}
+    attachments = [
+        SimpleUploadedFile(name, data, content_type="image/png")
+        for name, data in files_by_name.items()
+    ]
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post(
+        LIST_URL, {**payload, "attachments": attachments}, format="multipart", **headers
+    )
+
+
+def test_a_retry_with_other_attachments_is_a_new_case_with_its_files(cast, settings, tmp_path):
+    """Issue 9: answered 200 with the first case, and the new files were lost."""
+    settings.MEDIA_ROOT = tmp_path
+    client = api(cast.reporter)
+    first = _multipart(client, **{"a.png": files.png((4, 3))})
+    again = _multipart(client, **{"a.png": files.png((4, 3))})
+    other = _multipart(client, **{"b.png": files.png((6, 6))})
+    assert (first.status_code, again.status_code, other.status_code) == (201, 200, 201)
+    assert again.json()["id"] == first.json()["id"]
+    assert other.json()["id"] != first.json()["id"]
+    assert [a["name"] for a in other.json()["attachments"]] == ["b.png"]
+
+
+def test_the_same_key_with_other_attachments_answers_422(cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = api(cast.reporter)
+    first = _multipart(client, "phone-1", **{"a.png": files.png((4, 3))})
+    retry = _multipart(client, "phone-1", **{"a.png": files.png((4, 3))})
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert retry.json()["id"] == first.json()["id"]
+    response = _multipart(client, "phone-1", **{"a.png": files.png((4, 3)), "b.png": PNG})
+    body = assert_json_error(response, 422)
+    assert body["code"] == "idempotency_key_reused"
+    assert first.json()["case_number"] in body["detail"]
+    assert Report.objects.count() == 1
+    assert Report.objects.get().attachments.count() == 1
+    operation = api(cast.admin).get(reverse("api-schema"), {"format": "json"}).json()
+    operation = operation["paths"]["/api/v1/reports/"]["post"]
+    assert "422" in operation["responses"]
+    assert "idempotency_key_reused" in operation["description"]
+    # With a new key the same content is filed, files and all.
+    response = _multipart(client, "phone-2", **{"a.png": files.png((4, 3)), "b.png": PNG})
+    assert response.status_code == 201
+    assert len(response.json()["attachments"]) == 2
 
 
 @pytest.mark.parametrize("role", ["admin", "duty", "liaison"])

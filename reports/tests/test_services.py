@@ -15,11 +15,17 @@ from grid.tests.factories import UserFactory
 from notifications.models import Notification
 from reports import services
 from reports.models import Report, ReportEvent, Status
+from reports.tests import files
 from reports.tests.factories import submit
+
+
+def upload(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="image/png")
+
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = files.png()
 
 
 def test_submit_creates_case_with_number_deadline_event_and_notifies_county_admin(city):
@@ -49,13 +55,72 @@ def test_case_numbers_count_per_local_day(city):
 
 def test_retry_with_same_key_or_same_content_within_a_minute_creates_one_report(city):
     informant = city.informant(0)
-    a = submit(informant, idempotency_key="k-1", title="同一条")
-    b = submit(informant, idempotency_key="k-1", title="同一条")
+    a = submit(informant, idempotency_key="k-1", title="同一条", source_urls=["https://x.cn/1"])
+    b = submit(informant, idempotency_key="k-1", title="同一条", source_urls=["https://x.cn/1"])
     assert a.pk == b.pk
     c = submit(informant, title="无键重复", source_urls=[])
     d = submit(informant, title="无键重复", source_urls=[])
     assert c.pk == d.pk
     assert Report.objects.count() == 2
+
+
+def test_the_same_text_with_other_attachments_is_a_new_report_not_a_retry(city):
+    """Issue 9: the second POST answered with the first report and dropped its files."""
+    informant = city.informant(0)
+    shot, other = files.png((4, 3)), files.png((5, 5))
+    first = submit(informant, title="同一条", source_urls=[], attachments=[upload("a.png", shot)])
+    # Within the window, without a key: the same text and the same file is a retry ...
+    again, created = services.report_submit(
+        reporter=informant,
+        title="同一条",
+        body=first.body,
+        category=first.category,
+        source_platform=first.source_platform,
+        attachments=[upload("a.png", shot)],
+    )
+    assert (again.pk, created) == (first.pk, False)
+    # ... other files, more files or none are each a report of their own, files and all.
+    second = submit(informant, title="同一条", source_urls=[], attachments=[upload("b.png", other)])
+    third = submit(
+        informant,
+        title="同一条",
+        source_urls=[],
+        attachments=[upload("a.png", shot), upload("b.png", other)],
+    )
+    fourth = submit(informant, title="同一条", source_urls=[])
+    assert len({first.pk, second.pk, third.pk, fourth.pk}) == 4
+    assert [a.sha256 for a in third.attachments.all()] == [
+        first.attachments.get().sha256,
+        second.attachments.get().sha256,
+    ]
+    assert fourth.attachments.count() == 0
+
+
+def test_the_order_of_the_same_files_does_not_make_a_new_report(city):
+    informant = city.informant(0)
+    one, two = upload("1.png", files.png((4, 3))), upload("2.png", files.png((5, 5)))
+    first = submit(informant, title="同一条", source_urls=[], attachments=[one, two])
+    one, two = upload("1.png", files.png((4, 3))), upload("2.png", files.png((5, 5)))
+    assert submit(informant, title="同一条", source_urls=[], attachments=[two, one]).pk == first.pk
+
+
+def test_the_same_key_with_other_files_is_refused_naming_the_first_case(city):
+    informant = city.informant(0)
+    first = submit(informant, idempotency_key="k-9", attachments=[upload("a.png", files.png())])
+    with pytest.raises(services.IdempotencyKeyReused) as exc:
+        services.report_submit(
+            reporter=informant,
+            title=first.title,
+            body=first.body,
+            category=first.category,
+            source_platform=first.source_platform,
+            source_urls=[s.url for s in first.sources.all()],
+            attachments=[upload("b.png", files.png((9, 9)))],
+            idempotency_key="k-9",
+        )
+    assert exc.value.report == first
+    assert first.case_number in str(exc.value)
+    assert Report.objects.count() == 1
 
 
 def test_identical_content_after_the_window_is_a_new_report(city):

@@ -17,12 +17,13 @@ from grid.models import Role, UnitKind
 from grid.tests.factories import UserFactory
 from reports import services
 from reports.models import Report, ReportEvent, Status
+from reports.tests import files
 from reports.tests.factories import submit
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n" + b"0" * 64
+PNG = files.png()
+PDF = files.pdf()
 
 
 @pytest.fixture(autouse=True)
@@ -128,6 +129,40 @@ def test_intake_with_an_attachment_files_the_report_and_shows_the_case_number(cl
     assert reverse("report-attachment", args=[report.pk, 1]) in html
     message = next(iter(response.context["messages"]))
     assert report.case_number in str(message)
+
+
+def test_sending_the_form_again_files_nothing_twice_and_loses_no_file(client, city):
+    """Back, then send again: the same files are the same case; other files are refused with
+    the first case named and a new key, so that sending once more files them as a new case."""
+    informant = city.informant(0)
+    client.force_login(informant)
+    data = intake_data(region=informant.region_id)
+
+    def send(*shots):
+        attachments = [SimpleUploadedFile(n, d, content_type="image/png") for n, d in shots]
+        return client.post(reverse("report-new"), {**data, "attachments": attachments})
+
+    first = send(("a.png", PNG))
+    report = Report.objects.get()
+    again = client.get(send(("a.png", PNG))["Location"])
+    assert "This report was already filed" in again.content.decode()
+    assert Report.objects.count() == 1
+
+    changed = send(("a.png", PNG), ("b.png", files.png((7, 7))))
+    html = changed.content.decode()
+    assert changed.status_code == 400
+    assert f"This form was already sent as case {report.case_number}" in html
+    assert "choose them again" in html
+    new_key = changed.context["form"]["idempotency_key"].value()
+    assert new_key != data["idempotency_key"]
+    assert f'value="{new_key}"' in html
+    assert Report.objects.count() == 1
+
+    data["idempotency_key"] = new_key
+    filed = send(("a.png", PNG), ("b.png", files.png((7, 7))))
+    assert first.status_code == filed.status_code == 302
+    new = Report.objects.exclude(pk=report.pk).get()
+    assert new.attachments.count() == 2
 
 
 def test_bad_input_keeps_what_was_typed_and_shows_errors_beside_fields(client, city):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from grid.labels import choice_label
 from grid.views.errors import page_refusal
 from reports import services
+from reports.attachments import attachment_response
 from reports.forms import TransitionForm
 from reports.history import report_history_for
 from reports.models import Category, Grade, RejectKind, Report
@@ -33,8 +34,6 @@ from reports.views.labels import clock_for, plain_status, queue_title
 from reports.workflow import TRANSITIONS, payload_form, step_words
 
 access_log = logging.getLogger("reports.access")
-
-IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
 
 
 def _get_report(user, pk: int) -> Report:
@@ -141,9 +140,7 @@ def _render_case(
     user = request.user
     now = timezone.now()
     show_reporter = may_see_reporter(user, report)
-    attachments = [
-        {"item": a, "is_image": a.content_type in IMAGE_TYPES} for a in report.attachments.all()
-    ]
+    attachments = list(report.attachments.all())
     context = {
         "report": report,
         "now": now,
@@ -211,7 +208,11 @@ def report_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 @login_required
 @require_GET
 def report_attachment(request: HttpRequest, pk: int, number: int) -> FileResponse:
-    """Stream one attachment of a case the person may see; never a public URL."""
+    """Stream one attachment of a case the person may see; never a public URL.
+
+    A verified image is served inline (the case page shows it); a PDF, or an image stored
+    before images were verified, only as a download.
+    """
     attachment = report_attachment_for(user=request.user, report_id=pk, number=number)
     if attachment is None:
         raise Http404(_("No such attachment."))
@@ -220,12 +221,5 @@ def report_attachment(request: HttpRequest, pk: int, number: int) -> FileRespons
     except FileNotFoundError as exc:
         raise Http404(_("No such attachment.")) from exc
     access_log.info("case read user=%s case=%s what=attachment:%s", request.user.pk, pk, number)
-    response = FileResponse(
-        handle,
-        as_attachment=attachment.content_type not in IMAGE_TYPES,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    # Inline for the case page's <img>: only images verified when they were stored.
+    return attachment_response(attachment, handle, inline_images=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from reports.forms import ReportIntakeForm, add_service_errors
 from reports.rules import may_file
-from reports.services import report_submit
+from reports.services import IdempotencyKeyReused, report_submit
 
 
 def _require_grid_point_person(user) -> None:
@@ -35,6 +37,20 @@ def report_new(request: HttpRequest) -> HttpResponse:
             report, created = report_submit(reporter=request.user, **form.service_kwargs())
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except IdempotencyKeyReused as exc:
+            # This form was sent before (e.g. back with the Back button, files changed): say
+            # so, and give it a new key, so that sending it again files a new report.
+            form.add_error(
+                None,
+                _(
+                    "This form was already sent as case %(number)s, with other content or "
+                    "attachments. Nothing more was filed: to file this as a new report, "
+                    "check it and send it again."
+                )
+                % {"number": exc.report.case_number},
+            )
+            form.data = form.data.copy()
+            form.data["idempotency_key"] = uuid.uuid4().hex
         else:
             if created:
                 text = _("Report filed. Case number: %(number)s") % {"number": report.case_number}
