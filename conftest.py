@@ -60,24 +60,3 @@ def shared_cache(settings):
     cache.clear()
     yield cache
     cache.clear()
-
-
-@pytest.fixture
-def session_queries(settings) -> int:
-    """Queries a signed-in page spends reading its session: one, from the database, with or
-    without Redis (``SESSION_ENGINE``); none if sessions were cached (``cached_db``)."""
-    return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-
-
-@pytest.fixture
-def person_queries() -> int:
-    """Queries a request spends loading who is asking (by session or token): one, always. The
-    person is read with their home node in one query on every request (grid.auth)."""
-    return 1
-
-
-@pytest.fixture
-def count_queries() -> int:
-    """Queries a case list spends on its count: one, always (counted at most so far past the
-    page asked for, never kept; ``grid.pagination``)."""
-    return 1

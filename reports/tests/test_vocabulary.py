@@ -26,13 +26,13 @@ STATE_WORDS = {
     Status.RETURNED: "已退回补充",
     Status.LOCAL_HANDLING: "属地处置中",
     Status.ESCALATED: "已上报市平台",
-    Status.ROUTED: "已交办",
+    Status.ROUTED: "已转办",  # domain.md: routed (已转办)
     Status.CLOSED: "已办结",
     Status.REJECTED: "已驳回",
 }
 CLOCK_WORDS = {"red": "已超期", "amber": "即将到期", "done": "已报告处置情况"}
 # Other names the same states went by: no Chinese text may use them any more.
-RETIRED = ("待审核", "责任单位办理中", "已超时", "未予采用")
+RETIRED = ("待审核", "责任单位办理中", "已超时", "未予采用", "交办")
 
 
 def test_each_status_has_one_chinese_word_for_staff_and_informants():
