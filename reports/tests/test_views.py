@@ -481,12 +481,12 @@ def test_queue_query_count_is_constant(
     client.force_login(admin)
     client.get(reverse("report-queue"))  # the person is read once, then kept (with Redis)
     # (session, person with home node,) count, rows, townships of the filter form, units of
-    # the bulk form: 4 whatever the number of rows.
-    with django_assert_num_queries(3 + session_queries + person_queries + count_queries):
+    # the bulk form, the access record: 5 whatever the number of rows.
+    with django_assert_num_queries(4 + session_queries + person_queries + count_queries):
         response = client.get(reverse("report-queue"))
     assert response.status_code == 200
-    # The htmx list partial has no filter form: 2.
-    with django_assert_num_queries(2 + session_queries + person_queries + count_queries):
+    # The htmx list partial has no filter form: 3.
+    with django_assert_num_queries(3 + session_queries + person_queries + count_queries):
         client.get(reverse("report-queue"), HTTP_HX_REQUEST="true")
 
 
@@ -632,9 +632,9 @@ def test_refused_bulk_action_query_count_is_constant(
     ids = [submit(informants[i % 4]).pk for i in range(rows)]
     client.force_login(city.county_admin(0))
     client.get(reverse("report-queue"))
-    # The queue page's own queries (see test_queue_query_count_is_constant) and one for the
-    # chosen unit; the ticked ids are not read.
-    with django_assert_num_queries(4 + session_queries + person_queries + count_queries):
+    # The queue page's own queries (see test_queue_query_count_is_constant, with its access
+    # record) and one for the chosen unit; the ticked ids are not read.
+    with django_assert_num_queries(5 + session_queries + person_queries + count_queries):
         response = client.post(
             reverse("report-queue-bulk"),
             {"action": "escalate", "ids": ids[:25], "unit": township_unit(city).pk},
