@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Writes the reads each request recorded, once its answer is ready (grid.audit).
+    "grid.audit.AccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Our 404 page for our views' 404s, also with DEBUG on (not Django's technical page).
@@ -343,6 +345,8 @@ REPORT_DISPOSAL_HOURS = env.int("REPORT_DISPOSAL_HOURS", default=24)
 REPORT_RETRY_WINDOW_SECONDS = env.int("REPORT_RETRY_WINDOW_SECONDS", default=60)
 # A source URL reported again within this many days flags a likely duplicate.
 REPORT_DUPLICATE_WINDOW_DAYS = env.int("REPORT_DUPLICATE_WINDOW_DAYS", default=30)
+# Access records (grid.audit) older than this many days are deleted by a daily task.
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=365)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -1,4 +1,5 @@
-"""Django admin for the grid: regions, grid points, units and people, for system admins.
+"""Django admin for the grid: regions, grid points, units and people, for system admins; and
+the access log (grid.audit), read-only, with its CSV export.
 
 Who may use it is decided here, in code, not by Groups: superusers (the installation's
 operators) and staff members whose role is system admin. Every list, form choice and
@@ -8,16 +9,26 @@ picks and edits only their own city's rows.
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, StreamingHttpResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from grid import audit
 from grid.models import (
     KINDS_BY_LEVEL,
     PARENT_LEVEL,
+    AccessKind,
+    AccessRecord,
     GridPoint,
     Level,
     Region,
@@ -250,3 +261,143 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
         if not request.user.is_superuser:
             readonly += ("is_superuser", "groups", "user_permissions")
         return readonly
+
+
+# --- The access log -------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file whose ``write`` hands back what it is given (csv.writer into a streamed answer)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+EXPORT_BATCH = 2000
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(ScopedAdmin):
+    """The access log, read-only: filter, search and export; never add, change or delete.
+
+    A city's system admin sees the records of the people of their city, superusers every one.
+    """
+
+    change_list_template = "admin/grid/accessrecord/change_list.html"
+    list_display = ("at", "user", "address", "kind", "allowed", "status", "path", "query", "cases")
+    list_select_related = ("user",)
+    list_filter = ("kind", "allowed", ("at", admin.DateFieldListFilter))
+    search_fields = ("user__username", "user__name", "address", "path")
+    search_help_text = _("A person's login or name, an address, a path; or a case id.")
+    ordering = ("-at", "-id")
+    show_full_result_count = False  # the log grows without end: no second COUNT(*) per page
+    list_per_page = 100
+    fields = (
+        "at",
+        "user",
+        "address",
+        "kind",
+        "allowed",
+        "status",
+        "path",
+        "query",
+        "case_ids",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("cases"))
+    def cases(self, obj: AccessRecord) -> str:
+        return ", ".join(str(pk) for pk in obj.case_id_list)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if term.isdigit():  # a case id: the records that read or asked for it
+            return queryset.filter(case_ids__contains=f",{int(term)},"), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        return {}  # no bulk delete
+
+    def get_urls(self):
+        export = path(
+            "export/",
+            self.admin_site.admin_view(self.export_view),
+            name="grid_accessrecord_export",
+        )
+        return [export, *super().get_urls()]
+
+    def export_view(self, request: HttpRequest) -> StreamingHttpResponse:
+        """The records the change list shows for the same filters and search, as CSV; the
+        export itself is recorded (kind ``export``, with its query)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        records = changelist.get_queryset(request).select_related("user").order_by("-id")
+        # The first batch now, before this export's own record is written: later batches
+        # read only older ids, so the export is the range as it stood when asked for.
+        first = list(records[:EXPORT_BATCH])
+        audit.record(request, kind=AccessKind.EXPORT)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = StreamingHttpResponse(
+            self._csv_lines(records, first), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="access-log-{stamp}.csv"'
+        return response
+
+    def _csv_lines(self, records, first: list[AccessRecord]) -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        yield "\ufeff"  # a BOM, so that spreadsheets read the names as UTF-8
+        yield writer.writerow(
+            [
+                "at",
+                "user_id",
+                "username",
+                "name",
+                "address",
+                "kind",
+                "allowed",
+                "status",
+                "path",
+                "query",
+                "case_ids",
+            ]
+        )
+        # Newest first, in batches by id: memory stays flat whatever the range.
+        rows = first
+        while rows:
+            for row in rows:
+                user = row.user
+                yield writer.writerow(
+                    _cell(value)
+                    for value in (
+                        timezone.localtime(row.at).isoformat(),
+                        row.user_id,
+                        user.username if user else "",
+                        user.name if user else "",
+                        row.address,
+                        row.kind,
+                        "yes" if row.allowed else "no",
+                        row.status,
+                        row.path,
+                        row.query,
+                        " ".join(str(pk) for pk in row.case_id_list),
+                    )
+                )
+            rows = list(records.filter(id__lt=rows[-1].id)[:EXPORT_BATCH])

@@ -380,3 +380,84 @@ class ApiToken(models.Model):
     def hash_key(key: str) -> str:
         """What is stored of a key: its SHA-256, hex."""
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class AccessKind(models.TextChoices):
+    """What a recorded read was (grid.audit): one case, a list of cases or of people, an export."""
+
+    CASE_READ = "case_read", _("Case read")  # a case page, the API's case
+    CASE_LIST = "case_list", _("Case list")  # a queue, a search, my reports, the API's list
+    HOME = "home", _("Home work list")  # the cases the home page lists
+    ATTACHMENT = "attachment", _("Attachment")  # a download of a case's file
+    CASE_ACTION = "case_action", _("Case action")  # a transition asked for, allowed or refused
+    PEOPLE_LIST = "people_list", _("People list")  # grid pages listing people
+    EXPORT = "export", _("Export")  # an export (of this log, later of cases)
+
+
+class AccessRecordQuerySet(JurisdictionQuerySet):
+    """Records of the people in a jurisdiction (a record of nobody signed in: superusers only)."""
+
+    jurisdiction_field = "user__region__path"
+
+    def update(self, **kwargs):
+        raise ValueError("The access log is append-only.")
+
+
+class AccessRecord(models.Model):
+    """One read of confidential data (domain.md, Confidentiality): who, when, from where, what.
+
+    Append-only, like the case history: written by :mod:`grid.audit` (one ``INSERT`` per
+    request, whatever it read), never changed, deleted only by the retention sweep
+    (``ACCESS_LOG_RETENTION_DAYS``). ``allowed`` is false for refused attempts: a case outside
+    the person's jurisdiction, an action they may not take.
+    """
+
+    QUERY_MAX = 500
+    PATH_MAX = 300
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    kind = models.CharField(_("what"), max_length=20, choices=AccessKind.choices)
+    path = models.CharField(_("path"), max_length=PATH_MAX)
+    # The list's query as asked (filters, search, page), for lists and exports.
+    query = models.CharField(_("query"), max_length=QUERY_MAX, blank=True)
+    # The cases read or asked for, as ",12,345," (a containment search that works on SQLite
+    # and PostgreSQL alike: case_ids__contains=",12,").
+    case_ids = models.TextField(_("cases"), blank=True)
+    allowed = models.BooleanField(_("allowed"))
+    status = models.PositiveSmallIntegerField(_("answer"), null=True, blank=True)
+
+    objects = AccessRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access record")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["at"], name="access_at"),
+            models.Index(fields=["user", "at"], name="access_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.user_id} {self.kind} {self.path}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The access log is append-only.")
+
+    @property
+    def case_id_list(self) -> list[int]:
+        """The case ids as integers, in the order they were shown."""
+        return [int(part) for part in self.case_ids.split(",") if part]

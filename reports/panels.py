@@ -7,7 +7,9 @@ from datetime import datetime
 
 from django.http import HttpRequest
 
+from grid import audit
 from grid.labels import choice_label
+from grid.models import AccessKind
 from grid.panels import Panel, register_home_panel, register_nav
 from reports.models import Status
 from reports.rules import has_queue, may_file
@@ -25,6 +27,7 @@ def worklist_panel(request: HttpRequest, now: datetime) -> Panel | None:
     if not (may_file(user) or has_queue(user)):
         return None
     work = report_worklist_for(user=user, now=now)
+    audit.record(request, kind=AccessKind.HOME, case_ids=[report.pk for report in work.rows])
     for report in work.rows:
         report.clock = clock_for(report, now=now)
         report.plain_status = plain_status(report.status)

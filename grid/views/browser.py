@@ -1,7 +1,8 @@
 """The grid browser: walk down the tree of one's jurisdiction, see points, units and people.
 
 Anything outside the viewer's jurisdiction answers 404, exactly like something that does
-not exist. Every page costs the same number of queries whatever the size of the node.
+not exist. Every page costs the same number of queries whatever the size of the node. Pages
+listing people are recorded in the access log (grid.audit), refusals too.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from grid import selectors
-from grid.models import Level, Role
+from grid import audit, selectors
+from grid.models import AccessKind, Level, Role
 from grid.rules import people_shown_to
 
 CHILDREN_PER_PAGE = 25
@@ -42,6 +43,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     region = selectors.region_visible(user=user, code=code)
     if region is None:
+        audit.record(request, kind=AccessKind.PEOPLE_LIST, allowed=False)
         raise Http404
     children_page = Paginator(
         selectors.region_children(user=user, region=region), CHILDREN_PER_PAGE
@@ -60,6 +62,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     people_page.object_list = selectors.people_marked_shown(
         user=user, people=people_page.object_list
     )
+    audit.record(request, kind=AccessKind.PEOPLE_LIST)
 
     point = selectors.grid_point_at(user=user, region=region)
     context = {
@@ -107,7 +110,9 @@ def grid_point_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     point = selectors.grid_point_visible(user=user, code=code)
     if point is None:
+        audit.record(request, kind=AccessKind.PEOPLE_LIST, allowed=False)
         raise Http404
+    audit.record(request, kind=AccessKind.PEOPLE_LIST)
     context = {
         "point": point,
         "region": point.region,

@@ -1,13 +1,12 @@
 """Report API views: parse, call one service or selector, shape the answer.
 
 What a service's refusal means (404, 409, 403, 400) is declared once in :mod:`grid.errors` and
-answered by the project's exception handler. Reads of a case and attachment downloads are
-logged on ``reports.access``.
+answered by the project's exception handler. Reads (the list's page, a case, an attachment,
+a transition's answer) and refused attempts are recorded in the access log (:mod:`grid.audit`).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from contextlib import suppress
 
@@ -31,9 +30,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from grid import audit
 from grid.api.pagination import CappedPagination
 from grid.api.serializers import ErrorSerializer
-from grid.models import Region
+from grid.models import AccessKind, Region
 from grid.pagination import COUNT_CAP
 from reports.api.payloads import payload_serializer
 from reports.api.serializers import (
@@ -57,8 +57,6 @@ from reports.selectors import (
 )
 from reports.services import report_submit, report_transition
 from reports.workflow import TRANSITIONS, payload_form
-
-access_log = logging.getLogger("reports.access")
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid input; `errors` names each field."),
@@ -188,6 +186,7 @@ class ReportListCreateView(generics.ListCreateAPIView):
     def list(self, request: Request, *args, **kwargs) -> Response:
         filters = ReportFilter(request.query_params, request=request)
         if not filters.is_valid():
+            audit.record(request, kind=AccessKind.CASE_LIST, allowed=False)
             raise translate_validation(filters.errors)
         cases = report_list_for(user=request.user, filters=filters).only(*LIST_COLUMNS)
         page = self.paginate_queryset(cases)
@@ -198,12 +197,7 @@ class ReportListCreateView(generics.ListCreateAPIView):
                 request.user, (r.likely_duplicate_of_id for r in page)
             ),
         }
-        access_log.info(
-            "case list user=%s cases=%s query=%s",
-            request.user.pk,
-            ",".join(str(r.pk) for r in page),
-            request.query_params.urlencode(),
-        )
+        audit.record(request, kind=AccessKind.CASE_LIST, case_ids=[r.pk for r in page])
         return self.get_paginated_response(
             ReportListSerializer(page, many=True, context=context).data
         )
@@ -252,8 +246,12 @@ class ReportDetailView(APIView):
         responses={200: ReportDetailSerializer, 404: ERRORS[404]},
     )
     def get(self, request: Request, pk: int) -> Response:
-        report = report_detail_for(user=request.user, report_id=pk)
-        access_log.info("case read user=%s case=%s what=detail", request.user.pk, report.pk)
+        try:
+            report = report_detail_for(user=request.user, report_id=pk)
+        except Report.DoesNotExist:
+            audit.record(request, kind=AccessKind.CASE_READ, case_ids=[pk], allowed=False)
+            raise
+        audit.record(request, kind=AccessKind.CASE_READ, case_ids=[pk])
         return Response(_detail_data(request, report))
 
 
@@ -270,17 +268,23 @@ class ReportTransitionView(APIView):
 
     def post(self, request: Request, pk: int) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
-        report = report_transition(
-            report_id=pk,
-            by=request.user,
-            name=self.transition_name,
-            data=data,
-            expected_status=data.get("expected_status") or None,
-        )
+        try:
+            report = report_transition(
+                report_id=pk,
+                by=request.user,
+                name=self.transition_name,
+                data=data,
+                expected_status=data.get("expected_status") or None,
+            )
+        except Exception as exc:
+            if audit.is_refusal(exc):
+                audit.record(request, kind=AccessKind.CASE_ACTION, case_ids=[pk], allowed=False)
+            raise
         # If the caller just handed the case on (a unit bouncing it) and no longer sees it,
         # answer with the case as the transition left it.
         with suppress(Report.DoesNotExist):
             report = report_detail_for(user=request.user, report_id=pk)
+        audit.record(request, kind=AccessKind.CASE_ACTION, case_ids=[pk])
         return Response(_detail_data(request, report))
 
 
@@ -344,11 +348,13 @@ class ReportAttachmentView(APIView):
     )
     def get(self, request: Request, pk: int, number: int) -> FileResponse:
         attachment = report_attachment_for(user=request.user, report_id=pk, number=number)
+        audit.record(
+            request, kind=AccessKind.ATTACHMENT, case_ids=[pk], allowed=attachment is not None
+        )
         if attachment is None:
             raise NotFound(_("No such attachment."))
         try:
             handle = attachment.file.open("rb")
         except FileNotFoundError as exc:
             raise NotFound(_("No such attachment.")) from exc
-        access_log.info("case read user=%s case=%s what=attachment:%s", request.user.pk, pk, number)
         return attachment_response(attachment, handle, inline_images=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 
@@ -12,7 +11,7 @@ from django.urls import reverse
 from django_fsm import ConcurrentTransition
 from rest_framework.test import APIClient
 
-from grid.models import Role, Unit, UnitKind, User
+from grid.models import AccessKind, AccessRecord, Role, Unit, UnitKind, User
 from grid.pagination import CappedPaginator
 from grid.tests.factories import UserFactory, api_token_for
 from grid.tests.test_api import assert_json_error
@@ -385,13 +384,20 @@ def _ids(response) -> set[int]:
     return {row["id"] for row in response.json()["results"]}
 
 
-def test_list_is_scoped_to_who_asks(cast, city, caplog):
+def test_list_is_scoped_to_who_asks(cast, city):
     mine = case_in(cast, Status.SUBMITTED)
     neighbour = submit(city.informant(1))
     far = submit(city.informant(len(city.grid_points) - 1))  # county 1
-    with caplog.at_level(logging.INFO, logger="reports.access"):
-        assert _ids(api(cast.reporter).get(LIST_URL)) == {mine.pk}
-    assert f"case list user={cast.reporter.pk} cases={mine.pk}" in caplog.text
+    assert _ids(api(cast.reporter).get(LIST_URL, {"q": "网传"})) == {mine.pk}
+    read = AccessRecord.objects.get()
+    assert (read.user, read.kind, read.case_id_list, read.query, read.allowed, read.status) == (
+        cast.reporter,
+        AccessKind.CASE_LIST,
+        [mine.pk],
+        "q=网传",
+        True,
+        200,
+    )
     assert _ids(api(cast.admin).get(LIST_URL)) == {mine.pk, neighbour.pk}
     assert _ids(api(cast.other_admin).get(LIST_URL)) == {far.pk}
     assert _ids(api(cast.duty).get(LIST_URL)) == {mine.pk, neighbour.pk, far.pk}
@@ -477,8 +483,8 @@ def test_list_rows_speak_the_callers_language_and_read_only_their_columns(
     client = api(cast.duty)
     labels = {}
     for language in ("en", "zh-hans"):
-        # the token with its person, the count, the page, duplicates' numbers
-        with django_assert_num_queries(4):
+        # the token with its person, the count, the page, duplicates' numbers, the access record
+        with django_assert_num_queries(5):
             response = client.get(
                 LIST_URL, {"status": Status.values}, HTTP_ACCEPT_LANGUAGE=language
             )
@@ -511,8 +517,9 @@ def test_list_query_count_is_constant_whatever_the_page_size(cast, city, django_
         submit(cast.reporter, source_urls=[f"https://example.com/same/{i}"])  # likely duplicate
     client = api(cast.duty)
     for size in (5, 100):
-        # the token with its person, the count, the page, the case numbers of likely duplicates
-        with django_assert_num_queries(4):
+        # the token with its person, the count, the page, the case numbers of likely duplicates,
+        # the access record
+        with django_assert_num_queries(5):
             response = client.get(LIST_URL, {"page_size": size, "status": Status.values})
         assert response.status_code == 200
         assert len(response.json()["results"]) == min(size, 16)
@@ -594,11 +601,17 @@ def test_bad_filters_answer_400_in_the_apis_error_shape(cast):
 # --- one case --------------------------------------------------------------------------------
 
 
-def test_case_detail_for_the_county_admin(cast, caplog):
+def test_case_detail_for_the_county_admin(cast):
     report = case_in(cast, Status.SUBMITTED)
-    with caplog.at_level(logging.INFO, logger="reports.access"):
-        response = api(cast.admin).get(detail_url(report))
+    response = api(cast.admin).get(detail_url(report))
     assert response.status_code == 200
+    read = AccessRecord.objects.get()
+    assert (read.user, read.kind, read.case_id_list, read.allowed) == (
+        cast.admin,
+        AccessKind.CASE_READ,
+        [report.pk],
+        True,
+    )
     body = response.json()
     assert body["case_number"] == report.case_number
     assert body["body"] == report.body
@@ -615,15 +628,14 @@ def test_case_detail_for_the_county_admin(cast, caplog):
     assert event["transition"] == "submit"
     assert event["actor_name"] == cast.reporter.name
     assert body["amendments"] == []
-    assert f"user={cast.admin.pk} case={report.pk} what=detail" in caplog.text
 
 
 def test_case_detail_reads_only_what_the_case_has(cast, django_assert_num_queries):
     report = submit(cast.reporter)
     client = api(cast.admin)
     # token and person, the case (which tells whether it has attachments, corrections or
-    # merged duplicates: this one has none), its source links, its history.
-    with django_assert_num_queries(4):
+    # merged duplicates: this one has none), its source links, its history, the access record.
+    with django_assert_num_queries(5):
         assert client.get(detail_url(report)).status_code == 200
 
 
@@ -1042,16 +1054,21 @@ def _download(user: User, report: Report, number: int, **headers):
     return api(user).get(url, **headers)
 
 
-def test_attachment_download_streams_the_file_safely(cast, with_attachment, caplog):
-    with caplog.at_level(logging.INFO, logger="reports.access"):
-        response = _download(cast.admin, with_attachment, 1, HTTP_ACCEPT="image/png")
+def test_attachment_download_streams_the_file_safely(cast, with_attachment):
+    response = _download(cast.admin, with_attachment, 1, HTTP_ACCEPT="image/png")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PNG
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"].startswith("attachment;")
     assert 'filename="shot.png"' in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert f"user={cast.admin.pk} case={with_attachment.pk} what=attachment:1" in caplog.text
+    read = AccessRecord.objects.get()
+    assert (read.user, read.kind, read.case_id_list, read.path) == (
+        cast.admin,
+        AccessKind.ATTACHMENT,
+        [with_attachment.pk],
+        f"/api/v1/reports/{with_attachment.pk}/attachments/1/",
+    )
     pdf = _download(cast.reporter, with_attachment, 2)
     assert pdf["Content-Type"] == "application/pdf"  # by content, not the browser's claim
     assert b"".join(pdf.streaming_content) == PDF

@@ -478,12 +478,12 @@ def test_queue_query_count_is_constant(client, city, rows, django_assert_num_que
             )
     client.force_login(admin)
     # session, person with home node, count, rows, townships of the filter form, units of
-    # the bulk form: 6 whatever the number of rows.
-    with django_assert_num_queries(6):
+    # the bulk form, the access record: 7 whatever the number of rows.
+    with django_assert_num_queries(7):
         response = client.get(reverse("report-queue"))
     assert response.status_code == 200
-    # The htmx list partial has no filter form: 5.
-    with django_assert_num_queries(5):
+    # The htmx list partial has no filter form: 6.
+    with django_assert_num_queries(6):
         client.get(reverse("report-queue"), HTTP_HX_REQUEST="true")
 
 
@@ -627,9 +627,9 @@ def test_refused_bulk_action_query_count_is_constant(client, city, rows, django_
     ids = [submit(informants[i % 4]).pk for i in range(rows)]
     client.force_login(city.county_admin(0))
     client.get(reverse("report-queue"))
-    # The queue page's queries (see test_queue_query_count_is_constant) and one for the
-    # chosen unit; the ticked ids are not read.
-    with django_assert_num_queries(7):
+    # The queue page's queries (see test_queue_query_count_is_constant, with its access
+    # record) and one for the chosen unit; the ticked ids are not read.
+    with django_assert_num_queries(8):
         response = client.post(
             reverse("report-queue-bulk"),
             {"action": "escalate", "ids": ids[:25], "unit": township_unit(city).pk},

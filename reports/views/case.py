@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from grid import audit
 from grid.labels import choice_label
+from grid.models import AccessKind
 from grid.views.errors import page_refusal
 from reports import services
 from reports.attachments import attachment_response
@@ -33,14 +34,16 @@ from reports.selectors import (
 from reports.views.labels import clock_for, plain_status, queue_title
 from reports.workflow import TRANSITIONS, payload_form, step_words
 
-access_log = logging.getLogger("reports.access")
 
-
-def _get_report(user, pk: int) -> Report:
+def _get_report(request: HttpRequest, pk: int, *, kind: str) -> Report:
+    """The case for its page, its read recorded as ``kind`` (refused outside the jurisdiction)."""
     try:
-        return report_detail_for(user=user, report_id=pk)
+        report = report_detail_for(user=request.user, report_id=pk)
     except Report.DoesNotExist as exc:
+        audit.record(request, kind=kind, case_ids=[pk], allowed=False)
         raise Http404(_("No such case in your jurisdiction.")) from exc
+    audit.record(request, kind=kind, case_ids=[pk])
+    return report
 
 
 def _event_details(data: dict) -> list[str]:
@@ -164,8 +167,7 @@ def _render_case(
 @require_GET
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One case, if the person may see it (404 otherwise)."""
-    report = _get_report(request.user, pk)
-    access_log.info("case read user=%s case=%s what=page", request.user.pk, report.pk)
+    report = _get_report(request, pk, kind=AccessKind.CASE_READ)
     return _render_case(request, report)
 
 
@@ -188,12 +190,14 @@ def report_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             expected_status=request.POST.get(f"{name}-expected_status") or None,
         )
     except services.PayloadInvalid as exc:
-        return _render_case(request, _get_report(user, pk), bound=exc.form, status=400)
+        report = _get_report(request, pk, kind=AccessKind.CASE_ACTION)
+        return _render_case(request, report, bound=exc.form, status=400)
     except Exception as exc:
+        if audit.is_refusal(exc):
+            audit.record(request, kind=AccessKind.CASE_ACTION, case_ids=[pk], allowed=False)
         refusal = page_refusal(exc)  # 404 and 403 become the product's pages
-        return _render_case(
-            request, _get_report(user, pk), conflict=refusal.message, status=refusal.status
-        )
+        report = _get_report(request, pk, kind=AccessKind.CASE_ACTION)
+        return _render_case(request, report, conflict=refusal.message, status=refusal.status)
     messages.success(
         request,
         _("Done: %(action)s. Now: %(status)s.")
@@ -214,12 +218,12 @@ def report_attachment(request: HttpRequest, pk: int, number: int) -> FileRespons
     before images were verified, only as a download.
     """
     attachment = report_attachment_for(user=request.user, report_id=pk, number=number)
+    audit.record(request, kind=AccessKind.ATTACHMENT, case_ids=[pk], allowed=attachment is not None)
     if attachment is None:
         raise Http404(_("No such attachment."))
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("No such attachment.")) from exc
-    access_log.info("case read user=%s case=%s what=attachment:%s", request.user.pk, pk, number)
     # Inline for the case page's <img>: only images verified when they were stored.
     return attachment_response(attachment, handle, inline_images=True)

@@ -16,8 +16,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from grid import audit
 from grid.errors import refusal_for
 from grid.labels import choice_label
+from grid.models import AccessKind
 from grid.pagination import CappedPaginator
 from reports.filters import ReportFilter
 from reports.forms import BulkActionForm
@@ -51,6 +53,7 @@ def report_mine(request: HttpRequest) -> HttpResponse:
     page = Paginator(reports, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
     for report in page.object_list:
         report.plain_status = plain_status(report.status)
+    audit.record(request, kind=AccessKind.CASE_LIST, case_ids=[r.pk for r in page.object_list])
     context = {
         "page": page,
         "can_file": may_file(user),
@@ -58,8 +61,9 @@ def report_mine(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/report_mine.html", context)
 
 
-def _require_queue_role(user) -> None:
-    if not has_queue(user):
+def _require_queue_role(request: HttpRequest) -> None:
+    if not has_queue(request.user):
+        audit.record(request, kind=AccessKind.CASE_LIST, allowed=False)
         raise PermissionDenied(_("Case queues are for county admins, units and the city platform."))
 
 
@@ -177,8 +181,11 @@ def _render_queue(
         reports = report_queue_for(user=user, filters=filters).only(*QUEUE_COLUMNS)
         page = CappedPaginator(reports, PAGE_SIZE).get_page(query.get("page"))
         page.object_list = _queue_rows(page.object_list, now=now)
+        shown = [row.pk for row in page.object_list]
+        audit.record(request, kind=AccessKind.CASE_LIST, case_ids=shown, query=query)
     else:
         filter_errors = [str(m) for messages_ in filters.errors.values() for m in messages_]
+        audit.record(request, kind=AccessKind.CASE_LIST, query=query, allowed=False)
 
     can_act = acts_in_bulk(user)
     back = query.copy()
@@ -211,7 +218,7 @@ def report_queue(request: HttpRequest) -> HttpResponse:
 
     An htmx request (the filter form, page links) gets only the list partial.
     """
-    _require_queue_role(request.user)
+    _require_queue_role(request)
     return _render_queue(request, request.GET)
 
 
@@ -239,6 +246,7 @@ def report_queue_bulk(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     done: list[int] = []
     failed: dict[int, str] = {}
+    refused: list[int] = []
     payload = {"unit": data["unit"].pk if data["unit"] else None, "reason": data["reason"]}
     for report_id in data["ids"]:
         try:
@@ -248,8 +256,12 @@ def report_queue_bulk(request: HttpRequest) -> HttpResponse:
             if refusal is None:
                 raise
             failed[report_id] = refusal.message
+            if audit.is_refusal(exc):
+                refused.append(report_id)
         else:
             done.append(report_id)
+    if refused:  # ids outside the person's jurisdiction, or actions they may not take
+        audit.record(request, kind=AccessKind.CASE_ACTION, case_ids=refused, allowed=False)
 
     if not failed:
         messages.success(request, _("%(done)d done.") % {"done": len(done)})
