@@ -353,10 +353,9 @@ def report_submit(
                 target=Status.SUBMITTED,
                 actor=reporter,
                 at=now,
-                data={
-                    "attachments": len(checked),
-                    "likely_duplicate_of": report.likely_duplicate_of_id,
-                },
+                # Not the likely duplicate: the case keeps it (``likely_duplicate_of``), and
+                # each reader's history names it only if they may see it (reports.history).
+                data={"attachments": len(checked)},
             )
             notify_where(
                 recipients=User.objects.filter(
