@@ -151,6 +151,13 @@ def test_a_likely_duplicate_is_named_within_the_jurisdiction_and_to_the_city(
     }
 
 
+def test_a_likely_duplicate_falls_back_to_another_county_only_if_its_own_has_none(city, original):
+    there = submit(city.informant(4), source_urls=[LINK])
+    here = submit(city.informant(1), source_urls=[LINK])
+    assert there.likely_duplicate_of == original  # county 1 has no other: county 0's
+    assert here.likely_duplicate_of == original  # county 0's own, though county 1's is newer
+
+
 def test_people_who_report_learn_nothing_of_likely_duplicates(client, city, original):
     informant = city.informant(4)
     again = submit(informant, source_urls=[LINK])
