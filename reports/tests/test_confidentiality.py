@@ -8,9 +8,12 @@ never its id, number or title, in any page, API answer, step data or notificatio
 
 from __future__ import annotations
 
+import importlib
 import json
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 from django.utils import translation
@@ -172,13 +175,17 @@ def test_people_who_report_learn_nothing_of_likely_duplicates(client, city, orig
 
 def test_steps_stored_with_the_other_case_id_never_show_it(city, original):
     """Steps filed before the fix kept the likely duplicate's id in their data: the history
-    never reads it."""
+    never reads it, and the migration removes it."""
     again = submit(city.informant(4), source_urls=[LINK])
     old = {"attachments": 0, "likely_duplicate_of": original.pk}
     ReportEvent.objects.filter(transition="submit").update(data=old)
     detail = api(city.county_admin(1)).get(detail_url(again)).json()
     assert detail["history"][0]["data"] == {"attachments": 0, "likely_duplicate_elsewhere": True}
     assert_says_nothing_of(original, json.dumps(detail, ensure_ascii=False))
+
+    migration = importlib.import_module("reports.migrations.0006_submit_events_without_case_ids")
+    migration.drop_case_ids(apps, SimpleNamespace(connection=connection))
+    assert list(ReportEvent.objects.values_list("data", flat=True)) == [{"attachments": 0}] * 2
 
 
 def _merged_across_counties(city, original) -> Report:
