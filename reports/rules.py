@@ -7,6 +7,8 @@ The transitions' permissions live with the transitions (``reports.models``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from grid.models import GRID_POINT_ROLES, Role
@@ -51,3 +53,39 @@ def may_see_reporter(user: User, report: Report) -> bool:
     return bool(
         user.is_superuser or report.reporter_id == user.pk or user.role in REPORTER_VISIBLE_TO
     )
+
+
+@dataclass(frozen=True)
+class RelatedCase:
+    """Another case a case points to, as one reader may know it: named (its id, for a link,
+    and its number) when it lies in the reader's jurisdiction; otherwise only that it exists,
+    somewhere else in the city (``elsewhere``), never its id, number or title."""
+
+    pk: int | None = None
+    number: str | None = None
+
+    @property
+    def elsewhere(self) -> bool:
+        return self.pk is None
+
+
+def related_case(
+    user: User, *, pk: int | None, triage: bool, number_if_visible: Callable[[], str | None]
+) -> RelatedCase | None:
+    """What ``user`` learns of another case a case points to (None: nothing at all).
+
+    ``pk``: that case's id, None if there is none; ``number_if_visible()``: its number if
+    ``user`` may see it (``Report.objects.visible_to``), else None (asked only when needed). A
+    case the reader may see is named; one they may not is at most "elsewhere in the city", and
+    only staff (:func:`sees_internal`) are told even that. ``triage``: a hint for staff only
+    (the likely duplicate): nobody else learns of it, not even of a case they may see.
+
+    Pages, the API and the history all ask here, so no case number crosses a jurisdiction.
+    """
+    staff = sees_internal(user)
+    if pk is None or (triage and not staff):
+        return None
+    number = number_if_visible()
+    if number is not None:
+        return RelatedCase(pk=pk, number=number)
+    return RelatedCase() if staff else None

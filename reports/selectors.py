@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, prefetch_related_objects
 
 from grid.models import Role, Unit, User
 from reports.filters import DEFAULT_SORT, SORTS, ReportFilter
@@ -21,7 +21,7 @@ from reports.models import (
     ReportEvent,
     Status,
 )
-from reports.rules import may_file
+from reports.rules import RelatedCase, may_file, related_case
 
 
 def report_list_for(*, user: User, filters: ReportFilter | None = None) -> QuerySet:
@@ -86,6 +86,50 @@ def report_worklist_for(*, user: User, now: datetime, limit: int = 6) -> Worklis
     return Worklist(kind="queue", rows=list(qs[:limit]), total=qs.count(), overdue=overdue)
 
 
+# The other cases a case points to: its field -> whether it is a triage hint (staff only).
+RELATED_CASES = {"likely_duplicate_of": True, "duplicate_of": False}
+
+
+def with_related_numbers(qs: QuerySet, *, user: User, fields=tuple(RELATED_CASES)) -> QuerySet:
+    """``qs`` with ``<field>_number`` on each row: the number of the case ``field`` points to
+    if ``user`` may see it, else None. Read in the rows' own query (a scoped subquery), so a
+    list shows the hints of its rows at no query of their own."""
+    return qs.annotate(
+        **{
+            f"{field}_number": Subquery(
+                Report.objects.visible_to(user)
+                .filter(pk=OuterRef(f"{field}_id"))
+                .values("case_number")[:1]
+            )
+            for field in fields
+        }
+    )
+
+
+def related_case_of(report: Report, field: str, *, user: User) -> RelatedCase | None:
+    """What ``user`` learns of the case ``report.<field>`` points to (:func:`reports.rules.
+    related_case`): from the number :func:`with_related_numbers` read with the row, else one
+    query, asked only if the rule needs it."""
+    pk = getattr(report, f"{field}_id")
+
+    def number_if_visible() -> str | None:
+        annotated = f"{field}_number"
+        if annotated in report.__dict__:
+            return report.__dict__[annotated]
+        visible = Report.objects.visible_to(user).filter(pk=pk)
+        return visible.values_list("case_number", flat=True).first()
+
+    return related_case(
+        user, pk=pk, triage=RELATED_CASES[field], number_if_visible=number_if_visible
+    )
+
+
+def related_cases_of(report: Report, *, user: User) -> dict[str, RelatedCase | None]:
+    """Every case ``report`` points to (its field -> :func:`related_case_of`), as ``user``
+    learns of it: what the case page, its API answer and its history show."""
+    return {field: related_case_of(report, field, user=user) for field in RELATED_CASES}
+
+
 def report_merged_into(*, user: User, report: Report) -> list[Report]:
     """Cases rejected as duplicates of ``report`` that ``user`` may see, with their reporters.
 
@@ -115,12 +159,13 @@ def report_amendments_for(*, report: Report) -> list[ReportAmendment]:
 def report_detail_for(*, user: User, report_id: int) -> Report:
     """One case, if ``user`` may see it (else Report.DoesNotExist → 404).
 
-    Loaded with its places, people, units and source links; attachments, corrections and
+    Loaded with its places, people, units, source links and the numbers of the cases it
+    points to that ``user`` may see (:func:`with_related_numbers`); attachments, corrections and
     merged duplicates are read only where the case has any (most have none), which the one
     query for the case tells by ``EXISTS``.
     """
     report = (
-        Report.objects.visible_to(user)
+        with_related_numbers(Report.objects.visible_to(user), user=user)
         .select_related(
             "region",
             "county",

@@ -24,8 +24,8 @@ from reports.models import (
     SourcePlatform,
     Status,
 )
-from reports.rules import may_see_reporter
-from reports.selectors import clock_state
+from reports.rules import RelatedCase, may_see_reporter
+from reports.selectors import clock_state, related_case_of
 from reports.workflow import TRANSITIONS
 
 CLOCK_STATES = ["ok", "amber", "red", "done"]
@@ -119,8 +119,9 @@ def _choice(choices, **kwargs) -> serializers.ChoiceField:
 class ReportListSerializer(serializers.Serializer):
     """One row of a report list.
 
-    Context: ``now`` (for the disposal clock) and ``visible_case_numbers`` (id → case number
-    of the related cases the caller may see; others are shown as null).
+    Context: ``now`` (for the disposal clock) and ``request``. Another case a case points to is
+    named only if the caller may see it (``reports.rules.related_case``); rows read from
+    ``reports.selectors.with_related_numbers`` carry the numbers the caller may see.
     """
 
     id = serializers.IntegerField(read_only=True)
@@ -142,6 +143,7 @@ class ReportListSerializer(serializers.Serializer):
     assigned_unit = UnitRef(allow_null=True)
     lead_unit = UnitRef(allow_null=True)
     likely_duplicate_of = serializers.SerializerMethodField()
+    likely_duplicate_elsewhere = serializers.SerializerMethodField()
 
     def get_fields(self) -> dict[str, serializers.Field]:
         """The fields, with times written in the time zone current now (once, not per value:
@@ -157,9 +159,29 @@ class ReportListSerializer(serializers.Serializer):
     def get_clock(self, obj: Report) -> str:
         return clock_state(obj, now=self.context["now"])
 
-    @extend_schema_field(serializers.CharField(allow_null=True, help_text="Case number."))
+    def _related(self, obj: Report, field: str) -> RelatedCase | None:
+        return related_case_of(obj, field, user=self.context["request"].user)
+
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True,
+            help_text="Staff only: the case a source link of this one was reported on lately, "
+            "by its number, if it lies in your jurisdiction.",
+        )
+    )
     def get_likely_duplicate_of(self, obj: Report) -> str | None:
-        return self.context.get("visible_case_numbers", {}).get(obj.likely_duplicate_of_id)
+        case = self._related(obj, "likely_duplicate_of")
+        return case.number if case is not None else None
+
+    @extend_schema_field(
+        serializers.BooleanField(
+            help_text="Staff only: a source link of this case was reported lately on a case "
+            "outside your jurisdiction, elsewhere in the city (never named)."
+        )
+    )
+    def get_likely_duplicate_elsewhere(self, obj: Report) -> bool:
+        case = self._related(obj, "likely_duplicate_of")
+        return case is not None and case.elsewhere
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -207,7 +229,12 @@ class EventSerializer(serializers.Serializer):
     )
     at = serializers.DateTimeField(source="event.at")
     comment = serializers.CharField()
-    data = serializers.DictField(help_text="What the step recorded, comment aside.")
+    data = serializers.DictField(
+        help_text="What the step recorded, comment aside. Another case the step concerns "
+        "(`likely_duplicate_of` when filed, `duplicate_of` when rejected) is named by its number "
+        "only if it lies in your jurisdiction; otherwise staff read `likely_duplicate_elsewhere` "
+        "or `duplicate_elsewhere`: true, and nobody its id."
+    )
 
 
 class AmendmentSerializer(serializers.Serializer):
@@ -246,6 +273,7 @@ class ReportDetailSerializer(ReportListSerializer):
     reject_kind = _choice(RejectKind, allow_blank=True)
     reject_kind_display = ChoiceLabelField(RejectKind, source="reject_kind")
     duplicate_of = serializers.SerializerMethodField()
+    duplicate_elsewhere = serializers.SerializerMethodField()
     resolution = serializers.CharField(read_only=True)
     disposal_reported_at = serializers.DateTimeField(read_only=True, allow_null=True)
     closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
@@ -267,9 +295,26 @@ class ReportDetailSerializer(ReportListSerializer):
             return None
         return CasePersonSerializer(obj.reporter).data
 
-    @extend_schema_field(serializers.CharField(allow_null=True, help_text="Case number."))
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True,
+            help_text="The case this one was merged into, by its number, if it lies in your "
+            "jurisdiction.",
+        )
+    )
     def get_duplicate_of(self, obj: Report) -> str | None:
-        return self.context.get("visible_case_numbers", {}).get(obj.duplicate_of_id)
+        case = self._related(obj, "duplicate_of")
+        return case.number if case is not None else None
+
+    @extend_schema_field(
+        serializers.BooleanField(
+            help_text="Staff only: merged into a case outside your jurisdiction, elsewhere "
+            "in the city (never named)."
+        )
+    )
+    def get_duplicate_elsewhere(self, obj: Report) -> bool:
+        case = self._related(obj, "duplicate_of")
+        return case is not None and case.elsewhere
 
     @extend_schema_field(TransitionChoiceSerializer(many=True))
     def get_available_transitions(self, obj: Report) -> list[dict]:

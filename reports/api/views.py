@@ -7,7 +7,6 @@ a transition's answer) and refused attempts are recorded in the access log (:mod
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from contextlib import suppress
 
 from django.http import FileResponse
@@ -48,12 +47,14 @@ from reports.history import history_entry, report_history_for
 from reports.models import Report
 from reports.rules import may_see_reporter, sees_internal
 from reports.selectors import (
+    related_cases_of,
     report_amendments_for,
     report_attachment_for,
     report_available_transitions,
     report_detail_for,
     report_list_for,
     report_merged_into,
+    with_related_numbers,
 )
 from reports.services import report_submit, report_transition
 from reports.workflow import TRANSITIONS, payload_form
@@ -69,16 +70,6 @@ ERRORS = {
 TAGS = ["reports"]
 
 
-def _visible_case_numbers(user, ids: Iterable[int | None]) -> dict[int, str]:
-    """Case numbers of the given cases that ``user`` may see (one query, none if no ids)."""
-    wanted = {i for i in ids if i}
-    if not wanted:
-        return {}
-    return dict(
-        Report.objects.visible_to(user).filter(pk__in=wanted).values_list("pk", "case_number")
-    )
-
-
 def detail_context(request: Request, report: Report, *, new: bool = False) -> dict:
     """What the case's answer needs besides the case, as ``request.user`` may see it.
 
@@ -90,12 +81,14 @@ def detail_context(request: Request, report: Report, *, new: bool = False) -> di
     show_reporter = may_see_reporter(user, report)
     if new:
         internal_view = sees_internal(user)
+        related = related_cases_of(report, user=user)
         history = [
             history_entry(
                 event,
                 internal_view=internal_view,
                 show_reporter=show_reporter,
                 reporter_id=report.reporter_id,
+                related=related,
             )
             for event in report.events.all()
         ]
@@ -109,9 +102,6 @@ def detail_context(request: Request, report: Report, *, new: bool = False) -> di
         "history": history,
         "amendments": [] if new else report_amendments_for(report=report),
         "merged": [] if new else report_merged_into(user=user, report=report),
-        "visible_case_numbers": _visible_case_numbers(
-            user, [report.likely_duplicate_of_id, report.duplicate_of_id]
-        ),
     }
 
 
@@ -189,14 +179,10 @@ class ReportListCreateView(generics.ListCreateAPIView):
             audit.record(request, kind=AccessKind.CASE_LIST, allowed=False)
             raise translate_validation(filters.errors)
         cases = report_list_for(user=request.user, filters=filters).only(*LIST_COLUMNS)
+        # The likely duplicates' numbers the caller may see come with the rows.
+        cases = with_related_numbers(cases, user=request.user, fields=["likely_duplicate_of"])
         page = self.paginate_queryset(cases)
-        context = {
-            "request": request,
-            "now": timezone.now(),
-            "visible_case_numbers": _visible_case_numbers(
-                request.user, (r.likely_duplicate_of_id for r in page)
-            ),
-        }
+        context = {"request": request, "now": timezone.now()}
         audit.record(request, kind=AccessKind.CASE_LIST, case_ids=[r.pk for r in page])
         return self.get_paginated_response(
             ReportListSerializer(page, many=True, context=context).data

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,14 +151,16 @@ def _find_retry(
     return Report.objects.get(pk=ids[0]) if ids else None
 
 
-def _likely_duplicate_id(*, hashes: list[str], now: datetime) -> int | None:
-    """The case a source link was last reported on lately (its original, if it was merged)."""
+def _likely_duplicate_id(*, hashes: list[str], now: datetime, county: Region) -> int | None:
+    """The case a source link was last reported on lately (its original, if it was merged),
+    in the new report's own county if it was reported there: a hint its admin may follow."""
     if not hashes:
         return None
     since = now - timedelta(days=settings.REPORT_DUPLICATE_WINDOW_DAYS)
     found = (
         ReportSource.objects.filter(url_hash__in=hashes, created_at__gte=since)
-        .order_by("-created_at")
+        .annotate(here=Case(When(report__county_id=county.pk, then=1), default=0))
+        .order_by("-here", "-created_at")
         .values_list("report_id", "report__duplicate_of_id")
         .first()
     )
@@ -316,6 +318,7 @@ def report_submit(
             )
             if existing is not None:
                 return existing, False
+            county = _county_of(region)
             report = Report.objects.create(
                 case_number=case_number,
                 created_at=now,
@@ -327,12 +330,12 @@ def report_submit(
                 suggested_grade=suggested_grade,
                 region=region,
                 region_path=region.path,
-                county=_county_of(region),
+                county=county,
                 reporter=reporter,
                 idempotency_key=idempotency_key,
                 content_hash=content_hash,
                 disposal_due_at=discovered_at + timedelta(hours=settings.REPORT_DISPOSAL_HOURS),
-                likely_duplicate_of_id=_likely_duplicate_id(hashes=hashes, now=now),
+                likely_duplicate_of_id=_likely_duplicate_id(hashes=hashes, now=now, county=county),
             )
             sources = ReportSource.objects.bulk_create(
                 [
@@ -353,10 +356,9 @@ def report_submit(
                 target=Status.SUBMITTED,
                 actor=reporter,
                 at=now,
-                data={
-                    "attachments": len(checked),
-                    "likely_duplicate_of": report.likely_duplicate_of_id,
-                },
+                # Not the likely duplicate: the case keeps it (``likely_duplicate_of``), and
+                # each reader's history names it only if they may see it (reports.history).
+                data={"attachments": len(checked)},
             )
             notify_where(
                 recipients=User.objects.filter(

@@ -25,6 +25,7 @@ from reports.history import report_history_for
 from reports.models import Category, Grade, RejectKind, Report
 from reports.rules import has_queue, may_file, may_see_reporter, sees_internal
 from reports.selectors import (
+    related_cases_of,
     report_amendments_for,
     report_attachment_for,
     report_available_transitions,
@@ -58,6 +59,8 @@ def _event_details(data: dict) -> list[str]:
         details.append(choice_label(RejectKind, data["kind"]))
     if data.get("duplicate_of"):
         details.append(_("Duplicate of %(number)s") % {"number": data["duplicate_of"]})
+    elif data.get("duplicate_elsewhere"):
+        details.append(_("elsewhere in the city"))
     return details
 
 
@@ -156,6 +159,7 @@ def _render_case(
         "attachments": attachments,
         "amendments": _amendments(report),
         "merged": report_merged_into(user=user, report=report),
+        "related": related_cases_of(report, user=user),
         "timeline": _timeline(user, report),
         "actions": _actions(user, report, bound),
         "conflict": conflict,

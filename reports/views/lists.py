@@ -26,9 +26,11 @@ from reports.forms import BulkActionForm
 from reports.models import Category, Report, Status
 from reports.rules import acts_in_bulk, has_queue, may_file
 from reports.selectors import (
+    related_case_of,
     report_list_for,
     report_queue_for,
     units_assignable_by,
+    with_related_numbers,
 )
 from reports.services import report_transition
 from reports.views.labels import Clock, clock_for, plain_status, queue_title
@@ -97,7 +99,8 @@ class QueueRow:
     place: str
     clock: Clock
     url: str
-    duplicate_url: str
+    duplicate_url: str  # the likely duplicate, where the reader may see it
+    duplicate_elsewhere: bool  # a likely duplicate outside the reader's jurisdiction
     select_label: str
     unit_name: str
 
@@ -108,11 +111,11 @@ def _case_url_maker():
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def _queue_rows(reports: list[Report], *, now) -> list[QueueRow]:
+def _queue_rows(reports: list[Report], *, now, user) -> list[QueueRow]:
     case_url = _case_url_maker()
     rows = []
     for report in reports:
-        duplicate = report.likely_duplicate_of_id
+        duplicate = related_case_of(report, "likely_duplicate_of", user=user)
         unit = report.assigned_unit or report.lead_unit
         rows.append(
             QueueRow(
@@ -125,7 +128,8 @@ def _queue_rows(reports: list[Report], *, now) -> list[QueueRow]:
                 place=report.region.name,
                 clock=clock_for(report, now=now),
                 url=case_url(report.pk),
-                duplicate_url=case_url(duplicate) if duplicate else "",
+                duplicate_url=case_url(duplicate.pk) if duplicate and duplicate.pk else "",
+                duplicate_elsewhere=duplicate is not None and duplicate.elsewhere,
                 select_label=_("Select %(number)s") % {"number": report.case_number},
                 unit_name=unit.name if unit is not None else "—",
             )
@@ -179,8 +183,9 @@ def _render_queue(
     page = None
     if filters.is_valid():
         reports = report_queue_for(user=user, filters=filters).only(*QUEUE_COLUMNS)
+        reports = with_related_numbers(reports, user=user, fields=["likely_duplicate_of"])
         page = CappedPaginator(reports, PAGE_SIZE).get_page(query.get("page"))
-        page.object_list = _queue_rows(page.object_list, now=now)
+        page.object_list = _queue_rows(page.object_list, now=now, user=user)
         shown = [row.pk for row in page.object_list]
         audit.record(request, kind=AccessKind.CASE_LIST, case_ids=shown, query=query)
     else:
