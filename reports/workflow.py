@@ -274,7 +274,13 @@ SUBMITTED = _("Filed")
 
 def payload_form(name: str) -> type[payloads.TransitionForm]:
     """The payload form of ``name``: its own, or the one another app extended it with."""
-    return extended_payload(name) or TRANSITIONS[name].payload
+    own = TRANSITIONS[name].payload
+    extended = extended_payload(name)
+    if extended is None:
+        return own
+    if not issubclass(extended, own):
+        raise TypeError(f"{extended.__name__} must extend {own.__name__}")
+    return extended
 
 
 def step_words(name: str, *, internal_view: bool) -> str:

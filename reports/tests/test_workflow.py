@@ -156,9 +156,11 @@ def test_an_extended_payload_is_what_the_page_and_the_api_take(city, client):
         client.force_login(duty)
         html = client.get(reverse("report-detail", args=[report.pk])).content.decode()
         assert 'name="route-reply_days"' in html
+        hooks.extend_payload("route", forms.Form)  # not a route payload: refused when used
         with pytest.raises(TypeError):
-            hooks.extend_payload("route", forms.Form)
+            payload_form("route")
     finally:
+        hooks.unregister(forms.Form)
         hooks.unregister(RouteWithDeadline)
     assert payload_form("route") is base
 
