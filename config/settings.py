@@ -269,6 +269,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Form fields that are not UTF-8 are refused (400), not mended into "�" (grid.api.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "grid.api.parsers.FormParser",
+        "grid.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "grid.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

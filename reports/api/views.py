@@ -26,12 +26,13 @@ from drf_spectacular.utils import (
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from grid.api.pagination import CappedPagination
+from grid.api.parsers import FormParser, MultiPartParser
 from grid.api.serializers import ErrorSerializer
 from grid.models import Region
 from grid.pagination import COUNT_CAP
