@@ -349,6 +349,10 @@ REPORT_DISPOSAL_HOURS = env.int("REPORT_DISPOSAL_HOURS", default=24)
 REPORT_RETRY_WINDOW_SECONDS = env.int("REPORT_RETRY_WINDOW_SECONDS", default=60)
 # A source URL reported again within this many days flags a likely duplicate.
 REPORT_DUPLICATE_WINDOW_DAYS = env.int("REPORT_DUPLICATE_WINDOW_DAYS", default=30)
+# A discovery time further back than this is refused (it would set a deadline long past).
+REPORT_DISCOVERED_MAX_AGE_DAYS = env.int("REPORT_DISCOVERED_MAX_AGE_DAYS", default=365)
+# The longest text a report may have (the page, the API and the intake service refuse more).
+REPORT_BODY_MAX_CHARS = env.int("REPORT_BODY_MAX_CHARS", default=20_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -150,7 +150,8 @@ def _detail_data(request: Request, report: Report, *, new: bool = False) -> dict
                 "Idempotency-Key",
                 str,
                 location=OpenApiParameter.HEADER,
-                description="A client-chosen key (at most 64 characters) per report: make one "
+                description="A client-chosen key (at most 64 characters; a longer one answers 400, "
+                "it is never cut) per report: make one "
                 "when the person composes a report, and resend it only with the same content.",
             )
         ],

@@ -5,8 +5,12 @@ Run on PostgreSQL too (DATABASE_URL): it refuses a NUL in text, where SQLite sto
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from grid.pagination import CappedPaginator, count_at_most
 from grid.tests.test_api import assert_json_error
@@ -76,3 +80,81 @@ def test_a_search_longer_than_allowed_answers_400_in_the_api(city):
     which refuses a search of more than 100 characters with the API's JSON error."""
     body = assert_json_error(api(city.county_admin(0)).get(LIST_URL, {"q": "x" * 5000}), 400)
     assert body["errors"] == {"q": ["Ensure this value has at most 100 characters (it has 5000)."]}
+
+
+# --- intake: what was accepted but wrong -----------------------------------------------------
+
+REPORT = {
+    "title": "A post",
+    "body": "What it says",
+    "category": "rumour",
+    "source_platform": "weibo",
+}
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00Z", "1900-01-01T00:00:00Z"])
+def test_a_discovery_time_centuries_ago_is_refused(city, when):
+    response = api(city.informant(0)).post(LIST_URL, {**REPORT, "discovered_at": when})
+    body = assert_json_error(response, 400)
+    assert body["errors"] == {"discovered_at": ["Discovery time cannot be more than 365 days ago."]}
+    assert not Report.objects.exists()
+
+
+def test_a_discovery_time_within_the_bound_is_taken(city, settings):
+    settings.REPORT_DISCOVERED_MAX_AGE_DAYS = 10
+    now = timezone.now()
+    report = submit(city.informant(0), discovered_at=now - timedelta(days=9), now=now)
+    assert report.discovered_at == now - timedelta(days=9)
+    with pytest.raises(ValidationError) as refused:
+        submit(city.informant(0), discovered_at=now - timedelta(days=11), now=now)
+    assert refused.value.message_dict == {
+        "discovered_at": ["Discovery time cannot be more than 10 days ago."]
+    }
+
+
+def test_the_intake_page_refuses_an_old_discovery_time_beside_the_field(client, city):
+    client.force_login(city.informant(0))
+    response = client.post(
+        reverse("report-new"),
+        {
+            **REPORT,
+            "discovered_at": "1900-01-01T08:00",
+            "region": city.informant(0).region_id,
+            "suggested_grade": "general",
+            "idempotency_key": "k",
+        },
+    )
+    assert response.status_code == 400
+    assert "Discovery time cannot be more than 365 days ago." in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_a_body_longer_than_the_maximum_is_refused_by_the_service(city, settings):
+    settings.REPORT_BODY_MAX_CHARS = 50
+    with pytest.raises(ValidationError) as refused:
+        submit(city.informant(0), body="字" * 51)
+    assert refused.value.message_dict == {"body": ["At most 50 characters: this text has 51."]}
+    assert submit(city.informant(0), body="字" * 50).body == "字" * 50
+
+
+def test_a_megabyte_body_is_refused_by_the_api_and_the_schema_says_how_long(city):
+    response = api(city.informant(0)).post(LIST_URL, {**REPORT, "body": "x" * 1_000_000})
+    body = assert_json_error(response, 400)
+    assert body["errors"] == {"body": ["Ensure this field has no more than 20000 characters."]}
+    schema = api(city.informant(0)).get("/api/schema/?format=json").json()
+    names = [n for n in schema["components"]["schemas"] if n.startswith("ReportCreate")]
+    assert names
+    for name in names:
+        assert schema["components"]["schemas"][name]["properties"]["body"]["maxLength"] == 20000
+
+
+def test_an_idempotency_key_longer_than_allowed_is_refused_not_cut(city):
+    client = api(city.informant(0))
+    body = assert_json_error(
+        client.post(LIST_URL, REPORT, format="json", HTTP_IDEMPOTENCY_KEY="k" * 65), 400
+    )
+    assert body["errors"] == {"idempotency_key": ["An idempotency key has at most 64 characters."]}
+    assert not Report.objects.exists()
+    response = client.post(LIST_URL, REPORT, format="json", HTTP_IDEMPOTENCY_KEY="k" * 64)
+    assert response.status_code == 201
+    assert Report.objects.get().idempotency_key == "k" * 64
