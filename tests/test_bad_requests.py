@@ -7,6 +7,7 @@ each says what is wrong. Run on PostgreSQL too (DATABASE_URL): it refuses a NUL 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -177,3 +178,22 @@ def test_nul_messages_say_what_is_wrong_in_serializers_too(city):
     assert assert_json_error(response, 400)["errors"] == {"title": [NUL_MESSAGE]}
     response = api(city.county_admin(0)).get("/api/v1/regions/", {"q": "a\x00"})
     assert assert_json_error(response, 400)["errors"] == {"q": [NUL_MESSAGE]}
+
+
+# --- long request lines ------------------------------------------------------------------------
+
+
+def test_every_gunicorn_we_start_lets_a_long_query_reach_the_application():
+    """gunicorn's default request line (4,094 bytes) answered a 5,000-character search with
+    its own HTML 414; at 8,190 the filter answers it with the API's JSON 400
+    (reports/tests/test_bad_input.py). Every gunicorn command we ship says so."""
+    root = Path(__file__).resolve().parent.parent
+    commands = [
+        line
+        for name in ("docs/deployment.md", "bench/run.sh")
+        for line in (root / name).read_text().replace("\\\n", " ").splitlines()
+        if "`gunicorn " in line or 'bin/gunicorn" ' in line
+    ]
+    assert len(commands) == 3  # production's, the bench's and the bench's baseline
+    for command in commands:
+        assert "--limit-request-line 8190" in command, command
