@@ -16,7 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from grid.api.serializers import ChoiceLabelField
+from grid.api.serializers import ChoiceLabelField, OutputModelSerializer
 from reports.attachments import ATTACHMENT_TYPES, MAX_ATTACHMENTS
 from reports.models import (
     MAX_IDEMPOTENCY_KEY,
@@ -94,7 +94,7 @@ def _iso(value: datetime | None, tz) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-class ReportListSerializer(serializers.ModelSerializer):
+class ReportListSerializer(OutputModelSerializer):
     """One row of a report list.
 
     Context: ``now`` (for the disposal clock) and ``visible_case_numbers`` (id → case number

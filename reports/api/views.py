@@ -33,7 +33,7 @@ from rest_framework.views import APIView
 
 from grid.api.pagination import CappedPagination
 from grid.api.parsers import FormParser, MultiPartParser
-from grid.api.serializers import ErrorSerializer
+from grid.api.serializers import PAGE_NOT_FOUND, ErrorSerializer
 from grid.models import Region
 from grid.pagination import COUNT_CAP
 from reports.api.payloads import payload_serializer
@@ -132,7 +132,7 @@ def _detail_data(request: Request, report: Report, *, new: bool = False) -> dict
         summary="Cases you may see",
         description=f"Counted exactly up to {COUNT_CAP:,} cases past the page asked for; "
         "beyond, `count_exact` is false, `count` a lower bound and `next` leads on.",
-        responses={200: ReportListSerializer(many=True), 400: ERRORS[400]},
+        responses={200: ReportListSerializer(many=True), 400: ERRORS[400], 404: PAGE_NOT_FOUND},
     ),
     post=extend_schema(
         tags=TAGS,
