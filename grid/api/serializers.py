@@ -272,8 +272,15 @@ def _q_field():
     )
 
 
+# The largest id a filter takes (ids are 64-bit): a larger one is a 400, where SQLite
+# overflowed on it (a 500) and PostgreSQL found nothing.
+MAX_ID = 2**63 - 1
+
+
 def _id_field(help_text):
-    return serializers.IntegerField(required=False, min_value=1, help_text=help_text)
+    return serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=help_text
+    )
 
 
 class RegionFilterSerializer(serializers.Serializer):

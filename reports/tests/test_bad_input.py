@@ -158,3 +158,31 @@ def test_an_idempotency_key_longer_than_allowed_is_refused_not_cut(city):
     response = client.post(LIST_URL, REPORT, format="json", HTTP_IDEMPOTENCY_KEY="k" * 64)
     assert response.status_code == 201
     assert Report.objects.get().idempotency_key == "k" * 64
+
+
+# --- numbers past what a database holds ------------------------------------------------------
+
+HUGE = "1" + "0" * 25
+
+
+def test_a_page_past_any_count_is_a_404_in_the_api_and_the_last_page_on_the_queue(client, city):
+    """Counting up to page 10**25 overflowed the count's LIMIT (a 500 on both databases)."""
+    submit(city.informant(0))
+    body = assert_json_error(api(city.county_admin(0)).get(LIST_URL, {"page": HUGE}), 404)
+    assert body["detail"] == "Invalid page."
+    client.force_login(city.county_admin(0))
+    response = client.get(reverse("report-queue"), {"page": HUGE})
+    assert response.status_code == 200
+    assert response.context["page"].number == 1
+
+
+def test_ids_past_64_bits_in_grid_filters_are_refused(city):
+    """SQLite overflowed on them (a 500)."""
+    client = api(city.county_admin(0))
+    for path, parameter in [
+        ("/api/v1/regions/", "parent"),
+        ("/api/v1/grid-points/", "region"),
+        ("/api/v1/units/", "within"),
+    ]:
+        body = assert_json_error(client.get(path, {parameter: HUGE}), 400)
+        assert list(body["errors"]) == [parameter]
