@@ -65,11 +65,12 @@ export DJANGO_HSTS_SECONDS=0 DJANGO_LOG_LEVEL=WARNING
 # Sessions are signed with the secret key: prepare them with the server's settings.
 "$PY" bench/prepare.py
 "$ROOT/.venv/bin/gunicorn" config.wsgi -w "$WORKERS" -k sync -b "127.0.0.1:$PORT" \
-  --log-level warning --access-logfile /dev/null >"$RESULTS/gunicorn.log" 2>&1 &
+  --limit-request-line 8190 --log-level warning --access-logfile /dev/null >"$RESULTS/gunicorn.log" 2>&1 &
 GUNICORN=$!
 BASE_PORT=$((PORT + 1))
 DJANGO_SETTINGS_MODULE=bench.baseline.settings "$ROOT/.venv/bin/gunicorn" bench.baseline.wsgi \
-  -w "$WORKERS" -k sync -b "127.0.0.1:$BASE_PORT" --log-level warning --access-logfile /dev/null \
+  -w "$WORKERS" -k sync -b "127.0.0.1:$BASE_PORT" --limit-request-line 8190 --log-level warning \
+  --access-logfile /dev/null \
   >"$RESULTS/gunicorn-baseline.log" 2>&1 &
 BASELINE=$!
 trap 'kill $GUNICORN $BASELINE 2>/dev/null || true; wait $GUNICORN $BASELINE 2>/dev/null || true' EXIT

@@ -271,6 +271,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Form fields that are not UTF-8 are refused (400), not mended into "�" (grid.api.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "grid.api.parsers.FormParser",
+        "grid.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "grid.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -347,6 +353,10 @@ REPORT_RETRY_WINDOW_SECONDS = env.int("REPORT_RETRY_WINDOW_SECONDS", default=60)
 REPORT_DUPLICATE_WINDOW_DAYS = env.int("REPORT_DUPLICATE_WINDOW_DAYS", default=30)
 # Access records (grid.audit) older than this many days are deleted by a daily task.
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=365)
+# A discovery time further back than this is refused (it would set a deadline long past).
+REPORT_DISCOVERED_MAX_AGE_DAYS = env.int("REPORT_DISCOVERED_MAX_AGE_DAYS", default=365)
+# The longest text a report may have (the page, the API and the intake service refuse more).
+REPORT_BODY_MAX_CHARS = env.int("REPORT_BODY_MAX_CHARS", default=20_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -1,9 +1,11 @@
 """Root URL configuration: pages, the admin, the versioned API and its OpenAPI schema."""
 
 from django.contrib import admin
-from django.shortcuts import redirect
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from django.views.decorators.cache import cache_control
@@ -12,6 +14,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config.csp import content_security_policy
 from grid.api import errors as api_errors
+from grid.errors import Refusal, refusal_for
 from grid.views import account
 
 
@@ -41,6 +44,15 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("grid.urls")),
 ]
+
+
+def handler400(request, exception):
+    """A request Django or a view refused (too large, too many fields, a NUL in an address):
+    JSON under /api/, else the product's page, saying what is wrong (``grid.errors``)."""
+    refusal = refusal_for(exception) or Refusal(400, "bad_request", gettext("Bad request."))
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": refusal.message, "code": refusal.code}, status=400)
+    return render(request, "400.html", {"message": refusal.message}, status=400)
 
 
 def handler404(request, exception):

@@ -9,7 +9,10 @@ class GridConfig(AppConfig):
     verbose_name = _("Grid")
 
     def ready(self) -> None:
+        from grid import validators
         from grid.errors import register
         from grid.services import ApiTokenNotFound
+
+        validators.install()
 
         register(ApiTokenNotFound, 404, "not_found", _("No such token."), own_message=False)

@@ -12,9 +12,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import (
+    BadRequest,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.http import Http404
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+
+class BadInput(BadRequest):
+    """A request the person can put right (a NUL in an address, …): 400, saying what is wrong.
+
+    Raised where there is no form to show the error beside; its message is for people.
+    """
 
 
 @dataclass(frozen=True)
@@ -73,3 +92,34 @@ register(ObjectDoesNotExist, 404, "not_found", _("Not found."), own_message=Fals
 register(Http404, 404, "not_found", _("Not found."))
 register(PermissionDenied, 403, "permission_denied", _("You may not do this."))
 register(ValidationError, 400, "invalid", _("Invalid input."))
+register(BadInput, 400, "invalid", _("Invalid input."))
+
+
+def _too_large() -> str:
+    megabytes = max(1, settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024))
+    return gettext("The request is too large: its text may hold at most %(n)d MB.") % {
+        "n": megabytes
+    }
+
+
+def _too_many_fields() -> str:
+    return gettext("The request has too many fields (at most %(n)d).") % {
+        "n": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    }
+
+
+def _too_many_files() -> str:
+    return gettext("The request has too many files (at most %(n)d).") % {
+        "n": settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    }
+
+
+# What Django refuses while reading a request (Django's words are for developers). The API's
+# exception handler and handler400 (config.urls) answer each the same way.
+register(RequestDataTooBig, 400, "too_large", lazy(_too_large, str)(), own_message=False)
+register(
+    TooManyFieldsSent, 400, "too_many_fields", lazy(_too_many_fields, str)(), own_message=False
+)
+register(TooManyFilesSent, 400, "too_many_files", lazy(_too_many_files, str)(), own_message=False)
+register(SuspiciousOperation, 400, "bad_request", _("Bad request."), own_message=False)
+register(BadRequest, 400, "bad_request", _("Bad request."), own_message=False)

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 COUNT_CAP = 1000
+# No list holds more rows than a database counts in a 64-bit integer: a page past that (page=10**25)
+# is empty without asking, where counting up to it overflowed the query's LIMIT (a 500).
+MAX_ROWS = 2**62
 
 
 def count_at_most(queryset: QuerySet, limit: int) -> int:
@@ -43,6 +46,9 @@ class CappedPaginator(Paginator):
         if "count" not in self.__dict__:  # the first page asked for says how far to count
             with suppress(TypeError, ValueError):
                 self._first = max(int(number) - 1, 0) * self.per_page
+            if self._first + self.cap >= MAX_ROWS:
+                self._first = 0
+                raise EmptyPage(self.error_messages["no_results"])
         return super().validate_number(number)
 
     @cached_property

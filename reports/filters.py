@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
@@ -38,6 +39,10 @@ SORT_LABELS = {
     "due": _("Due soonest"),
 }
 MAX_SEARCH = 100
+# The days a date filter takes: any day a case can have been filed on, with room; a day
+# beyond (0001-01-01, 9999-12-31) cannot be turned into a time in the database's range.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
 
 
 def _sort_message() -> str:
@@ -47,6 +52,42 @@ def _sort_message() -> str:
 def _local_midnight(d: date) -> datetime:
     """The start of day ``d`` in the city's time zone."""
     return timezone.make_aware(datetime.combine(d, time.min))
+
+
+class DayField(forms.DateField):
+    """A day between ``FIRST_DAY`` and ``LAST_DAY``."""
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+            raise ValidationError(
+                gettext("Use a date between %(first)s and %(last)s.")
+                % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+                code="out_of_range",
+            )
+
+
+class DayFilter(django_filters.DateFilter):
+    field_class = DayField
+
+
+class ReportFilterForm(forms.Form):
+    """The filters' form; it knows its FilterSet, which knows whose list it filters."""
+
+    filterset: ReportFilter
+
+    def clean_township(self) -> str:
+        """The path of the region the code names, if the caller may see it (else a 400)."""
+        code = self.cleaned_data.get("township")
+        if not code:
+            return ""
+        path = self.filterset.township_path(code)
+        if path is None:
+            raise ValidationError(
+                gettext("No such place in your jurisdiction: choose one from the list."),
+                code="invalid_choice",
+            )
+        return path
 
 
 class CheckboxFilter(django_filters.BooleanFilter):
@@ -111,16 +152,16 @@ class ReportFilter(django_filters.FilterSet):
         {
             "type": "string",
             "description": "Code of a region in your jurisdiction (a township, or any node) "
-            "whose subtree to show; any other code shows nothing.",
+            "whose subtree to show; any other code answers 400.",
         }
     )(django_filters.CharFilter(label=_("Township"), method="filter_township", widget=forms.Select))
-    date_from = django_filters.DateFilter(
+    date_from = DayFilter(
         label=_("Filed from"),
         method="filter_date_from",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Use a date like 2026-11-22.")},
     )
-    date_to = django_filters.DateFilter(
+    date_to = DayFilter(
         label=_("Filed until"),
         method="filter_date_to",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -138,12 +179,19 @@ class ReportFilter(django_filters.FilterSet):
     class Meta:
         model = Report
         fields: list[str] = []  # the filters above, no others
+        form = ReportFilterForm
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # The page's township select lists the caller's townships, read when it is drawn
         # (never for the API, which only validates).
         self.filters["township"].field.widget.choices = _LazyChoices(self._township_choices)
+
+    @property
+    def form(self) -> ReportFilterForm:
+        form = super().form
+        form.filterset = self
+        return form
 
     @property
     def user(self):
@@ -173,15 +221,18 @@ class ReportFilter(django_filters.FilterSet):
         """The grade, or the suggested grade of a case not graded yet."""
         return queryset.filter(Q(grade=value) | Q(grade="", suggested_grade=value))
 
-    def filter_township(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        """The subtree of a region the caller may see; nothing for any other code."""
-        node = (
+    def township_path(self, code: str) -> str | None:
+        """The path of the region ``code`` names if the caller may see it, else None."""
+        return (
             Region.objects.visible_to(self.user)
-            .filter(code=value)
+            .filter(code=code)
             .values_list("path", flat=True)
             .first()
         )
-        return queryset.filter(region_path__startswith=node) if node else queryset.none()
+
+    def filter_township(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """The subtree of a region the caller may see (``value``: its path, from the form)."""
+        return queryset.filter(region_path__startswith=value)
 
     def filter_date_from(self, queryset: QuerySet, name: str, value) -> QuerySet:
         """Filed on or after that day (local time)."""

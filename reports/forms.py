@@ -7,8 +7,10 @@ lands beside the field it is about (:func:`add_service_errors`).
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -17,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from grid.models import Level, Region, Unit, User
 from reports.attachments import MAX_ATTACHMENTS
 from reports.models import (
+    MAX_IDEMPOTENCY_KEY,
     MAX_SOURCE_URLS,
     Category,
     Grade,
@@ -73,6 +76,7 @@ class ReportIntakeForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("What was found"),
+        max_length=settings.REPORT_BODY_MAX_CHARS,  # the intake service checks it too
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What the post says, where it spreads, how many people react."),
     )
@@ -119,7 +123,7 @@ class ReportIntakeForm(forms.Form):
             attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
         ),
     )
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=MAX_IDEMPOTENCY_KEY)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,7 +134,9 @@ class ReportIntakeForm(forms.Form):
             .order_by("path")
         )
         now = timezone.localtime()
+        earliest = now - timedelta(days=settings.REPORT_DISCOVERED_MAX_AGE_DAYS)
         self.fields["discovered_at"].widget.attrs["max"] = now.strftime(DATETIME_LOCAL)
+        self.fields["discovered_at"].widget.attrs["min"] = earliest.strftime(DATETIME_LOCAL)
         if not self.is_bound:
             self.initial.setdefault("discovered_at", now.replace(second=0, microsecond=0))
             self.initial.setdefault("region", user.region_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
 from grid.labels import label_in
@@ -45,6 +45,21 @@ class ChoiceLabelField(serializers.Field):
         return label
 
 
+class OutputModelSerializer(serializers.ModelSerializer):
+    """A read-only ModelSerializer whose choice fields admit the blank their model field does.
+
+    DRF drops ``allow_blank`` from read-only fields, so the schema's enum of a choice that may
+    be blank (a case not graded yet, a person without a role) left out the "" it answers.
+    """
+
+    def include_extra_kwargs(self, kwargs: dict, extra_kwargs: dict) -> dict:
+        allow_blank = kwargs.get("allow_blank", False)
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if allow_blank and "choices" in kwargs:
+            kwargs["allow_blank"] = True
+        return kwargs
+
+
 class ErrorSerializer(serializers.Serializer):
     """The one error shape of the API (see grid.api.errors)."""
 
@@ -55,6 +70,12 @@ class ErrorSerializer(serializers.Serializer):
         required=False,
         help_text=_("Messages per field or query parameter (validation errors only)."),
     )
+
+
+# A paginated list asked for a page it does not have (page=0, past the end, not a number).
+PAGE_NOT_FOUND = OpenApiResponse(
+    ErrorSerializer, description=_("No such page: page=0, past the last page, or not a number.")
+)
 
 
 class TokenObtainSerializer(serializers.Serializer):
@@ -107,7 +128,7 @@ class ApiTokenSerializer(serializers.Serializer):
 # --- Nested references ----------------------------------------------------------------------
 
 
-class RegionRefSerializer(serializers.ModelSerializer):
+class RegionRefSerializer(OutputModelSerializer):
     """A region referenced from another object."""
 
     class Meta:
@@ -115,7 +136,7 @@ class RegionRefSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "level"]
 
 
-class HomeNodeSerializer(serializers.ModelSerializer):
+class HomeNodeSerializer(OutputModelSerializer):
     """A person's home node: the root of everything they can see."""
 
     class Meta:
@@ -123,13 +144,13 @@ class HomeNodeSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "level", "path"]
 
 
-class GridPointRefSerializer(serializers.ModelSerializer):
+class GridPointRefSerializer(OutputModelSerializer):
     class Meta:
         model = GridPoint
         fields = ["id", "code", "name"]
 
 
-class PersonRefSerializer(serializers.ModelSerializer):
+class PersonRefSerializer(OutputModelSerializer):
     name = serializers.CharField(source="get_full_name", read_only=True)
 
     class Meta:
@@ -137,7 +158,7 @@ class PersonRefSerializer(serializers.ModelSerializer):
         fields = ["id", "name"]
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(OutputModelSerializer):
     """A handling unit."""
 
     kind_display = ChoiceLabelField(UnitKind, source="kind")
@@ -152,7 +173,7 @@ class UnitSerializer(serializers.ModelSerializer):
 # --- The caller -----------------------------------------------------------------------------
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(OutputModelSerializer):
     """The signed-in person: who they are, what they do and where their jurisdiction is."""
 
     role_display = ChoiceLabelField(Role, source="role")
@@ -185,7 +206,7 @@ class MeSerializer(serializers.ModelSerializer):
 # --- Grid objects ---------------------------------------------------------------------------
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(OutputModelSerializer):
     """A node of the grid. ``children_count`` and ``parent_code`` come from the queryset."""
 
     level_display = ChoiceLabelField(Level, source="level")
@@ -211,7 +232,7 @@ class RegionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class GridPointSerializer(serializers.ModelSerializer):
+class GridPointSerializer(OutputModelSerializer):
     """A grid information point; ``member_count`` counts its active people."""
 
     region = RegionRefSerializer(read_only=True)
@@ -251,8 +272,15 @@ def _q_field():
     )
 
 
+# The largest id a filter takes (ids are 64-bit): a larger one is a 400, where SQLite
+# overflowed on it (a 500) and PostgreSQL found nothing.
+MAX_ID = 2**63 - 1
+
+
 def _id_field(help_text):
-    return serializers.IntegerField(required=False, min_value=1, help_text=help_text)
+    return serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=help_text
+    )
 
 
 class RegionFilterSerializer(serializers.Serializer):

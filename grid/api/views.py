@@ -37,6 +37,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from grid.api.serializers import (
+    PAGE_NOT_FOUND,
     ApiTokenSerializer,
     ErrorSerializer,
     GridPointFilterSerializer,
@@ -304,7 +305,11 @@ class TokenListView(generics.ListAPIView):
             "Every token of yours that still works, newest first, without keys: keys are shown "
             "only once, at sign-in."
         ),
-        responses={200: ApiTokenSerializer(many=True), 401: _UNAUTHENTICATED},
+        responses={
+            200: ApiTokenSerializer(many=True),
+            401: _UNAUTHENTICATED,
+            404: PAGE_NOT_FOUND,
+        },
         tags=["auth"],
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
@@ -385,7 +390,8 @@ class _ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 _LIST_ERRORS = {
-    400: OpenApiResponse(_ERROR, description=gettext_lazy("A filter value is invalid."))
+    400: OpenApiResponse(_ERROR, description=gettext_lazy("A filter value is invalid.")),
+    404: PAGE_NOT_FOUND,
 }
 _DETAIL_ERRORS = {
     404: OpenApiResponse(_ERROR, description=gettext_lazy("No such object in your jurisdiction.")),

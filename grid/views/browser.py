@@ -13,13 +13,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from grid import audit, selectors
+from grid.errors import BadInput
 from grid.models import AccessKind, Level, Role
 from grid.rules import people_shown_to
+from grid.validators import NUL_MESSAGE, has_nul
 
 CHILDREN_PER_PAGE = 25
 PEOPLE_PER_PAGE = 25
 # The htmx tree shows at most this many children of a node; the node page pages the rest.
 TREE_LIMIT = 60
+
+
+def _code(code: str) -> str:
+    """A node's or point's code from the address; one with a NUL names nothing (400)."""
+    if has_nul(code):
+        raise BadInput(NUL_MESSAGE)
+    return code
 
 
 @login_required
@@ -41,7 +50,7 @@ def browser_root(request: HttpRequest) -> HttpResponse:
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One node: breadcrumb, children (paged, expandable), its grid point, units and people."""
     user = request.user
-    region = selectors.region_visible(user=user, code=code)
+    region = selectors.region_visible(user=user, code=_code(code))
     if region is None:
         audit.record(request, kind=AccessKind.PEOPLE_LIST, allowed=False)
         raise Http404
@@ -53,6 +62,9 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
     q = request.GET.get("q", "").strip()[:60]
+    q_error = ""
+    if has_nul(q):  # refused beside the search box, the people listed unsearched
+        q, q_error = "", NUL_MESSAGE
     role = request.GET.get("role", "")
     if role not in Role.values:
         role = ""
@@ -78,18 +90,19 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
         "people_page": people_page,
         "people_shown": people_shown_to(user),
         "q": q,
+        "q_error": q_error,
         "role": role,
         "roles": Role.choices,
         "is_leaf": region.level == Level.VILLAGE,
     }
-    return render(request, "grid/browser/region.html", context)
+    return render(request, "grid/browser/region.html", context, status=400 if q_error else 200)
 
 
 @login_required
 def region_children_partial(request: HttpRequest, code: str) -> HttpResponse:
     """The rows of a node's children, for the htmx tree (a fragment, not a page)."""
     user = request.user
-    region = selectors.region_visible(user=user, code=code)
+    region = selectors.region_visible(user=user, code=_code(code))
     if region is None:
         raise Http404
     rows = list(selectors.region_children(user=user, region=region)[: TREE_LIMIT + 1])
@@ -108,7 +121,7 @@ def region_children_partial(request: HttpRequest, code: str) -> HttpResponse:
 def grid_point_detail(request: HttpRequest, code: str) -> HttpResponse:
     """A grid information point: where it sits, its head and its members."""
     user = request.user
-    point = selectors.grid_point_visible(user=user, code=code)
+    point = selectors.grid_point_visible(user=user, code=_code(code))
     if point is None:
         audit.record(request, kind=AccessKind.PEOPLE_LIST, allowed=False)
         raise Http404

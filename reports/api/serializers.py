@@ -6,6 +6,7 @@ which state, what is valid) and answer with the same errors the pages show.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from rest_framework import serializers
 from grid.api.serializers import ChoiceLabelField
 from reports.attachments import ATTACHMENT_TYPES, MAX_ATTACHMENTS
 from reports.models import (
+    MAX_IDEMPOTENCY_KEY,
     MAX_SOURCE_URLS,
     Category,
     Grade,
@@ -376,7 +378,7 @@ class ReportCreateSerializer(serializers.Serializer):
     """A new report, as JSON or multipart (repeat ``source_urls`` and ``attachments``)."""
 
     title = serializers.CharField(max_length=200)
-    body = serializers.CharField()
+    body = serializers.CharField(max_length=settings.REPORT_BODY_MAX_CHARS)
     category = serializers.ChoiceField(choices=Category.choices)
     source_platform = serializers.ChoiceField(choices=SourcePlatform.choices)
     source_urls = FlatListField(
@@ -386,7 +388,10 @@ class ReportCreateSerializer(serializers.Serializer):
         max_length=MAX_SOURCE_URLS,
     )
     discovered_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="Defaults to now."
+        required=False,
+        allow_null=True,
+        help_text="Defaults to now. Not in the future, nor more than "
+        f"{settings.REPORT_DISCOVERED_MAX_AGE_DAYS} days ago (REPORT_DISCOVERED_MAX_AGE_DAYS).",
     )
     region = serializers.IntegerField(
         required=False,
@@ -405,7 +410,7 @@ class ReportCreateSerializer(serializers.Serializer):
         "one message per file, each naming the file.",
     )
     idempotency_key = serializers.CharField(
-        max_length=64,
+        max_length=MAX_IDEMPOTENCY_KEY,
         required=False,
         allow_blank=True,
         default="",

@@ -24,14 +24,15 @@ from drf_spectacular.utils import (
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from grid import audit
 from grid.api.pagination import CappedPagination
-from grid.api.serializers import ErrorSerializer
+from grid.api.parsers import FormParser, MultiPartParser
+from grid.api.serializers import PAGE_NOT_FOUND, ErrorSerializer
 from grid.models import AccessKind, Region
 from grid.pagination import COUNT_CAP
 from reports.api.payloads import payload_serializer
@@ -119,7 +120,7 @@ def _detail_data(request: Request, report: Report, *, new: bool = False) -> dict
         summary="Cases you may see",
         description=f"Counted exactly up to {COUNT_CAP:,} cases past the page asked for; "
         "beyond, `count_exact` is false, `count` a lower bound and `next` leads on.",
-        responses={200: ReportListSerializer(many=True), 400: ERRORS[400]},
+        responses={200: ReportListSerializer(many=True), 400: ERRORS[400], 404: PAGE_NOT_FOUND},
     ),
     post=extend_schema(
         tags=TAGS,
@@ -137,7 +138,8 @@ def _detail_data(request: Request, report: Report, *, new: bool = False) -> dict
                 "Idempotency-Key",
                 str,
                 location=OpenApiParameter.HEADER,
-                description="A client-chosen key (at most 64 characters) per report: make one "
+                description="A client-chosen key (at most 64 characters; a longer one answers 400, "
+                "it is never cut) per report: make one "
                 "when the person composes a report, and resend it only with the same content.",
             )
         ],

@@ -21,9 +21,10 @@ from reports.models.related import (
     ReportSource,
     attachment_path,
 )
-from reports.models.report import Report, ReportQuerySet
+from reports.models.report import MAX_IDEMPOTENCY_KEY, Report, ReportQuerySet
 
 __all__ = [
+    "MAX_IDEMPOTENCY_KEY",
     "MAX_SOURCE_URLS",
     "OPEN_STATUSES",
     "CaseCounter",

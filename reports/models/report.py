@@ -124,6 +124,10 @@ class ReportQuerySet(JurisdictionQuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
 
+# The longest idempotency key a client may send (a longer one is refused, never cut).
+MAX_IDEMPOTENCY_KEY = 64
+
+
 class Report(ConcurrentTransitionMixin, models.Model):
     """A report of an online matter, filed by a person at a grid point; a case once filed.
 
@@ -199,7 +203,7 @@ class Report(ConcurrentTransitionMixin, models.Model):
     )
     resolution = models.TextField(_("resolution"), blank=True)
 
-    idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
+    idempotency_key = models.CharField(max_length=MAX_IDEMPOTENCY_KEY, blank=True, editable=False)
     content_hash = models.CharField(max_length=64, editable=False)
 
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now)

@@ -20,9 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grid.models import Level, Region, Role, User
+from grid.validators import NUL_MESSAGE, has_nul
 from notifications.services import notify_where
 from reports.attachments import CheckedFile, check_attachments
 from reports.models import (
+    MAX_IDEMPOTENCY_KEY,
     MAX_SOURCE_URLS,
     CaseCounter,
     Category,
@@ -204,6 +206,7 @@ def _validate_intake(
     region: Region | None,
     suggested_grade: str,
     discovered_at: datetime,
+    idempotency_key: str,
     now: datetime,
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
@@ -213,6 +216,11 @@ def _validate_intake(
         errors.setdefault("title", []).append(_("Give the report a title."))
     if not body.strip():
         errors.setdefault("body", []).append(_("Describe what was found."))
+    elif len(body) > settings.REPORT_BODY_MAX_CHARS:
+        errors.setdefault("body", []).append(
+            _("At most %(max)d characters: this text has %(n)d.")
+            % {"max": settings.REPORT_BODY_MAX_CHARS, "n": len(body)}
+        )
     if category not in Category.values:
         errors.setdefault("category", []).append(_("Choose a category."))
     if source_platform not in SourcePlatform.values:
@@ -230,6 +238,17 @@ def _validate_intake(
             )
     if discovered_at > now + timedelta(minutes=5):
         errors.setdefault("discovered_at", []).append(_("Discovery time cannot be in the future."))
+    elif discovered_at < now - timedelta(days=settings.REPORT_DISCOVERED_MAX_AGE_DAYS):
+        errors.setdefault("discovered_at", []).append(
+            _("Discovery time cannot be more than %(n)d days ago.")
+            % {"n": settings.REPORT_DISCOVERED_MAX_AGE_DAYS}
+        )
+    if len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
+        errors.setdefault("idempotency_key", []).append(
+            _("An idempotency key has at most %(n)d characters.") % {"n": MAX_IDEMPOTENCY_KEY}
+        )
+    elif has_nul(idempotency_key):
+        errors.setdefault("idempotency_key", []).append(str(NUL_MESSAGE))
     if region is None:
         errors.setdefault("region", []).append(_("Choose the village or township concerned."))
     elif region.level not in (Level.TOWNSHIP, Level.VILLAGE) or not region.is_within(
@@ -271,7 +290,7 @@ def report_submit(
     region = region if region is not None else reporter.region
     given_discovered_at = discovered_at
     discovered_at = discovered_at or now
-    idempotency_key = (idempotency_key or "")[:64]
+    idempotency_key = idempotency_key or ""
     errors = _validate_intake(
         reporter=reporter,
         title=title,
@@ -282,6 +301,7 @@ def report_submit(
         region=region,
         suggested_grade=suggested_grade,
         discovered_at=discovered_at,
+        idempotency_key=idempotency_key,
         now=now,
     )
     checked: list[CheckedFile] = []

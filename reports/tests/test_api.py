@@ -580,13 +580,17 @@ def test_counts_are_never_stale_after_a_write_behind_the_services(cast, shared_c
     assert client.get(LIST_URL, {"category": "rumour"}).json()["count"] == 2
 
 
-def test_township_outside_the_jurisdiction_or_unknown_shows_nothing(cast, city):
+def test_township_outside_the_jurisdiction_or_unknown_is_refused_alike(cast, city):
+    """Another county's code, the city's, an unknown one or SQL-like text: one 400, which
+    says no more about the code than that it names no place of the caller's."""
     submit(cast.reporter)
     client = api(cast.admin)
-    for code in (city.townships[2].code, city.counties[1].code, "nowhere", "x" * 300):
-        response = client.get(LIST_URL, {"township": code})
-        assert response.status_code == 200
-        assert response.json()["results"] == []
+    codes = (city.townships[2].code, city.counties[1].code, city.city.code, "nowhere")
+    for code in (*codes, "x" * 300, "' OR 1=1 --", "%'; DROP TABLE reports_report; --"):
+        body = assert_json_error(client.get(LIST_URL, {"township": code}), 400)
+        assert body["errors"] == {
+            "township": ["No such place in your jurisdiction: choose one from the list."]
+        }
     assert len(_ids(client.get(LIST_URL, {"township": city.counties[0].code}))) == 1
 
 
