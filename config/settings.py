@@ -367,3 +367,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Dispatch -------------------------------------------------------------------------------
+# A unit sent a supervision notice (督办函) records its written explanation within this many
+# working days. Every other deadline of a routing is a rule (grid.ClockRule, in the admin).
+DISPATCH_EXPLANATION_WORKING_DAYS = env.int("DISPATCH_EXPLANATION_WORKING_DAYS", default=2)
+# How many clocks one run of the reminder sweep handles per batch (each in its own transaction).
+DISPATCH_SWEEP_BATCH = env.int("DISPATCH_SWEEP_BATCH", default=500)

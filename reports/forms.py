@@ -21,10 +21,12 @@ from reports.attachments import MAX_ATTACHMENTS
 from reports.models import (
     MAX_IDEMPOTENCY_KEY,
     MAX_SOURCE_URLS,
+    AnswerChannel,
     Category,
     Grade,
     RejectKind,
     Report,
+    Satisfaction,
     SourcePlatform,
     Status,
 )
@@ -186,7 +188,8 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 
 class TransitionForm(forms.Form):
-    """What one transition carries. ``expected_status`` is the status the person decided on."""
+    """What one transition carries. ``expected_status`` is the status the person decided on;
+    ``now`` is the moment the transition is applied at (the page: when it is drawn)."""
 
     expected_status = forms.ChoiceField(
         choices=Status.choices,
@@ -198,12 +201,19 @@ class TransitionForm(forms.Form):
         ),
     )
 
-    def __init__(self, data=None, *, report: Report, user: User, **kwargs):
+    def __init__(self, data=None, *, report: Report, user: User, now=None, **kwargs):
         super().__init__(data, **kwargs)
         self.report = report
         self.user = user
+        # The moment the service acts at (its clock), for payloads that depend on time.
+        self.now = now or timezone.now()
         if not self.is_bound:
             self.initial.setdefault("expected_status", report.status)
+
+    def event_data(self) -> dict:
+        """What the step's event records beyond what the transition says (an extended
+        payload's own fields); called once the form is valid."""
+        return {}
 
 
 class AcceptLocalForm(TransitionForm):
@@ -339,11 +349,42 @@ class RouteForm(TransitionForm):
 
 
 class CloseForm(TransitionForm):
-    """close: record how the matter was handled and close the case."""
+    """close: record how the matter was handled, how and where the citizen was answered and,
+    after a return visit (回访), their satisfaction; then close the case."""
 
     resolution = _reason(
         _("How it was handled"), rows=4, message=_("Describe how the matter was handled.")
     )
+    answered_via = forms.ChoiceField(
+        label=_("How the citizen was answered"),
+        choices=AnswerChannel.choices,
+        error_messages={
+            "required": _("Say how the citizen was answered."),
+            "invalid_choice": _("Choose how the citizen was answered."),
+        },
+    )
+    answered_where = forms.CharField(
+        label=_("Where the reply was published"),
+        required=False,
+        max_length=300,
+        help_text=_("A link, the message board or the account that carried the reply."),
+    )
+    return_visit = forms.BooleanField(label=_("A return visit was made"), required=False)
+    satisfaction = forms.ChoiceField(
+        label=_("Satisfaction on the return visit"),
+        choices=[("", _("No return visit")), *Satisfaction.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Choose satisfied, basically satisfied or not.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        visited, satisfaction = data.get("return_visit"), data.get("satisfaction")
+        if visited and not satisfaction:
+            self.add_error("satisfaction", _("Record what the citizen said on the return visit."))
+        elif satisfaction and not visited:
+            self.add_error("satisfaction", _("Satisfaction is recorded only after a return visit."))
+        return data
 
 
 # --- the county queue --------------------------------------------------------------------------

@@ -12,6 +12,11 @@ Higher apps (dispatch, duty, scorecards) register in their ``AppConfig.ready()``
 - :func:`extend_payload` — a subclass of a transition's payload form with more fields (e.g.
   dispatch: co-handling units and the reply deadline on ``route``); the page and the API both
   use the extended form, and after-hooks read its ``cleaned_data`` from ``step.cleaned``.
+- :func:`register_visibility` — more cases a person may see besides those their role gives
+  (e.g. dispatch: the cases a unit co-handles; consultations: the cases a unit is invited to),
+  as a ``Q`` on reports built for the person; always within their jurisdiction.
+- :func:`register_step` — the words of a step another app writes on a case's history that is
+  no transition (e.g. dispatch: claimed, reply approved, urged), for staff and in plain words.
 
 This module imports nothing of the models, so ``reports.models`` can use it.
 """
@@ -19,6 +24,7 @@ This module imports nothing of the models, so ``reports.models`` can use it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,9 +39,22 @@ class Condition:
     message: str
 
 
+@dataclass(frozen=True)
+class StepWords:
+    """What the history calls a step that is no transition: for staff, and in plain words
+    for people of grid points (None: the staff words)."""
+
+    done: Any
+    plain: Any = None
+
+
+VisibilityHook = Callable[[Any], Any]  # fn(user) -> Q on reports, or None
+
 _after: dict[str | None, list[AfterHook]] = {}
 _conditions: dict[str, list[Condition]] = {}
 _payloads: dict[str, type] = {}
+_visibility: list[VisibilityHook] = []
+_steps: dict[str, StepWords] = {}
 
 
 def register_after(fn: AfterHook, *, names: Iterable[str] | None = None) -> AfterHook:
@@ -58,6 +77,29 @@ def extend_payload(name: str, form_class: type) -> None:
     """Use ``form_class`` for ``name`` from now on: a subclass of its payload form (checked
     when the form is asked for, :func:`reports.workflow.payload_form`)."""
     _payloads[name] = form_class
+
+
+def register_visibility(fn: VisibilityHook) -> VisibilityHook:
+    """Let a person see the cases ``fn(user)`` selects (a ``Q`` on reports, or None for none),
+    besides those their role gives, within their jurisdiction (once, however often)."""
+    if fn not in _visibility:
+        _visibility.append(fn)
+    return fn
+
+
+def register_step(name: str, *, done, plain=None) -> None:
+    """Name a step that is no transition, as the history shows it (``done``) and in plain
+    words for people of grid points (``plain``)."""
+    _steps[name] = StepWords(done, plain)
+
+
+def visibility_grants(user) -> list:
+    """The ``Q`` objects registered hooks build for ``user`` (none that answer None)."""
+    return [q for q in (fn(user) for fn in _visibility) if q is not None]
+
+
+def step_words_of(name: str) -> StepWords | None:
+    return _steps.get(name)
 
 
 def after_hooks(name: str) -> list[AfterHook]:
@@ -94,3 +136,31 @@ def unregister(fn_or_test: Callable) -> None:
     for name, form in list(_payloads.items()):
         if form is fn_or_test:
             del _payloads[name]
+    while fn_or_test in _visibility:
+        _visibility.remove(fn_or_test)
+
+
+@contextmanager
+def set_aside():
+    """Run with no hook, condition, payload or visibility of other apps registered (the
+    tests of reports alone); everything registered is back afterwards."""
+    saved = (
+        {k: list(v) for k, v in _after.items()},
+        {k: list(v) for k, v in _conditions.items()},
+        dict(_payloads),
+        list(_visibility),
+    )
+    _after.clear()
+    _conditions.clear()
+    _payloads.clear()
+    _visibility.clear()
+    try:
+        yield
+    finally:
+        _after.clear()
+        _after.update(saved[0])
+        _conditions.clear()
+        _conditions.update(saved[1])
+        _payloads.clear()
+        _payloads.update(saved[2])
+        _visibility[:] = saved[3]

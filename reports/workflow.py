@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from grid.models import Region, Role, Unit, User
 from notifications.services import notify, notify_where
 from reports import forms as payloads
-from reports.hooks import extended_payload
+from reports.hooks import extended_payload, step_words_of
 from reports.models import Report, ReportEvent
 
 
@@ -164,10 +164,15 @@ def _bounce(step: Step) -> None:
     step.comment = step.cleaned["reason"]
 
 
+CLOSE_ANSWER = ("answered_via", "answered_where", "return_visit", "satisfaction")
+
+
 def _close(step: Step) -> None:
     step.unit = step.report.lead_unit or step.report.assigned_unit
-    step.report.close(resolution=step.cleaned["resolution"], at=step.now)
+    answer = {key: step.cleaned[key] for key in CLOSE_ANSWER}
+    step.report.close(resolution=step.cleaned["resolution"], at=step.now, **answer)
     step.comment = step.cleaned["resolution"]
+    step.data = {key: value for key, value in answer.items() if value}
 
 
 def _reopen(step: Step) -> None:
@@ -289,7 +294,12 @@ def step_words(name: str, *, internal_view: bool) -> str:
         return str(SUBMITTED)
     transition = TRANSITIONS.get(name)
     if transition is None:
-        return name
+        other = step_words_of(name)  # a step another app writes (reports.hooks.register_step)
+        if other is None:
+            return name
+        if not internal_view and other.plain is not None:
+            return str(other.plain)
+        return str(other.done)
     if transition.internal and not internal_view and transition.plain is not None:
         return str(transition.plain)
     return str(transition.done)

@@ -6,9 +6,11 @@ attachments, history and corrections, ``choices`` the value sets.
 
 from reports.models.choices import (
     OPEN_STATUSES,
+    AnswerChannel,
     Category,
     Grade,
     RejectKind,
+    Satisfaction,
     SourcePlatform,
     Status,
 )
@@ -27,6 +29,7 @@ __all__ = [
     "MAX_IDEMPOTENCY_KEY",
     "MAX_SOURCE_URLS",
     "OPEN_STATUSES",
+    "AnswerChannel",
     "CaseCounter",
     "Category",
     "Grade",
@@ -37,6 +40,7 @@ __all__ = [
     "ReportEvent",
     "ReportQuerySet",
     "ReportSource",
+    "Satisfaction",
     "SourcePlatform",
     "Status",
     "attachment_path",

@@ -63,3 +63,24 @@ class RejectKind(models.TextChoices):
     INVALID = "invalid", _("Invalid")
     DUPLICATE = "duplicate", _("Duplicate (merged)")
     NOT_ACCEPTED = "not_accepted", _("Not accepted")
+
+
+class AnswerChannel(models.TextChoices):
+    """How the citizen was answered when the case closed (答复方式)."""
+
+    ON_PLATFORM = "on_platform", _("Reply where the post appeared")
+    GOV_BOARD = "gov_board", _("Government message board")
+    OFFICIAL_ACCOUNT = "official_account", _("Official account or website")
+    PHONE = "phone", _("Phone call")
+    SMS = "sms", _("Text message")
+    IN_PERSON = "in_person", _("In person")
+    LETTER = "letter", _("Written reply")
+    NOT_NEEDED = "not_needed", _("No reply needed")
+
+
+class Satisfaction(models.TextChoices):
+    """What the citizen said on the return visit (回访·满意度)."""
+
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")

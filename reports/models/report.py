@@ -17,12 +17,14 @@ from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transitio
 
 from grid.models import Level, Region, Role, Unit
 from grid.scoping import JurisdictionQuerySet, jurisdiction_of
-from reports.hooks import conditions_of
+from reports.hooks import conditions_of, visibility_grants
 from reports.models.choices import (
     OPEN_STATUSES,
+    AnswerChannel,
     Category,
     Grade,
     RejectKind,
+    Satisfaction,
     SourcePlatform,
     Status,
 )
@@ -101,7 +103,9 @@ class ReportQuerySet(JurisdictionQuerySet):
         """The one scoping rule, narrowed by role where need-to-know asks for it.
 
         Informants, volunteers and grid heads see the reports they filed; unit liaisons see
-        the cases their unit handles; everyone else sees their jurisdiction's cases.
+        the cases their unit handles; everyone else sees their jurisdiction's cases. Other
+        apps may let a person see more cases of their jurisdiction than their role gives
+        (:func:`reports.hooks.register_visibility`: the cases a unit co-handles).
         """
         scope = jurisdiction_of(user)
         if scope.path is not None and user.region.level == Level.COUNTY:
@@ -113,12 +117,16 @@ class ReportQuerySet(JurisdictionQuerySet):
         if not user.is_authenticated or user.is_superuser:
             return qs
         if user.role in (Role.INFORMANT, Role.VOLUNTEER, Role.GRID_HEAD):
-            return qs.filter(reporter=user)
-        if user.role == Role.UNIT_LIAISON:
+            own = Q(reporter=user)
+        elif user.role == Role.UNIT_LIAISON:
             if user.unit_id is None:
                 return qs.none()
-            return qs.filter(Q(assigned_unit_id=user.unit_id) | Q(lead_unit_id=user.unit_id))
-        return qs
+            own = Q(assigned_unit_id=user.unit_id) | Q(lead_unit_id=user.unit_id)
+        else:
+            return qs
+        for granted in visibility_grants(user):
+            own |= granted
+        return qs.filter(own)
 
     def open(self) -> ReportQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -202,6 +210,29 @@ class Report(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     resolution = models.TextField(_("resolution"), blank=True)
+    # How the case was closed for the citizen: how and where they were answered, and what
+    # they said on a return visit (回访), for every close (local handling or routed).
+    # Database defaults too, so rows written by SQL (the demo history) need not name them.
+    answered_via = models.CharField(
+        _("citizen answered by"),
+        max_length=20,
+        choices=AnswerChannel.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    answered_where = models.CharField(
+        _("reply published at"), max_length=300, blank=True, default="", db_default=""
+    )
+    return_visit = models.BooleanField(_("return visit made"), default=False, db_default=False)
+    satisfaction = models.CharField(
+        _("satisfaction"),
+        max_length=20,
+        choices=Satisfaction.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
 
     idempotency_key = models.CharField(max_length=MAX_IDEMPOTENCY_KEY, blank=True, editable=False)
     content_hash = models.CharField(max_length=64, editable=False)
@@ -239,6 +270,16 @@ class Report(ConcurrentTransitionMixin, models.Model):
                 condition=Q(disposal_reported_at__isnull=True),
             ),
             models.Index(fields=["reporter", "content_hash", "created_at"], name="report_retry"),
+            # The city duty console: a city's escalated and routed cases, newest first. The
+            # city is the first segment of the path; the range of one city's open cases is
+            # read from this small index alone (a province holds ten cities).
+            models.Index(
+                fields=["status", "region_path"],
+                name="report_city_open",
+                opclasses=["varchar_ops", "varchar_pattern_ops"],
+                condition=Q(status__in=["escalated", "routed"]),
+                include=["created_at", "id"],
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -313,10 +354,23 @@ class Report(ConcurrentTransitionMixin, models.Model):
         permission=can_close,
         conditions=[conditions_of("close")],
     )
-    def close(self, *, resolution: str, at) -> None:
-        """Disposal and reply are recorded: the case is done."""
+    def close(
+        self,
+        *,
+        resolution: str,
+        at,
+        answered_via: str = "",
+        answered_where: str = "",
+        return_visit: bool = False,
+        satisfaction: str = "",
+    ) -> None:
+        """Disposal and reply are recorded: the case is done, with how the citizen was answered."""
         self.resolution = resolution
         self.closed_at = at
+        self.answered_via = answered_via
+        self.answered_where = answered_where
+        self.return_visit = return_visit
+        self.satisfaction = satisfaction if return_visit else ""
 
     @transition(
         field=status,

@@ -82,7 +82,7 @@ def report_transition(
             )
         if not has_transition_perm(method, by):
             raise PermissionDenied(_("You may not do this to this case."))
-        form = payload_form(name)(data or {}, report=report, user=by, prefix=prefix)
+        form = payload_form(name)(data or {}, report=report, user=by, prefix=prefix, now=now)
         if not form.is_valid():
             raise PayloadInvalid(form)
 
@@ -95,6 +95,7 @@ def report_transition(
             cleaned=form.cleaned_data,
         )
         transition.apply(step)
+        step.data.update(form.event_data())
         if report.disposal_reported_at is None and step.source == Status.SUBMITTED:
             # Leaving the county queue is the status of disposal the 24-hour clock waits for.
             report.disposal_reported_at = now
