@@ -41,6 +41,7 @@ urlpatterns = [
     path("api/docs/", api_docs, name="api-docs"),
     path("api/v1/", include("grid.api.urls")),
     path("api/v1/", include("reports.api.urls")),
+    path("api/v1/", include("dispatch.api.urls")),
     path("reports/", include("reports.urls")),
     path("", include("grid.urls")),
 ]
