@@ -60,3 +60,26 @@ def shared_cache(settings):
     cache.clear()
     yield cache
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _seeded_data_after_flush(request):
+    """Tests on a real transaction start with the data the migrations seed, as the others do.
+
+    Such tests (``transaction=True``, the live server of the browser tests) empty every table
+    when they end, the rows of data migrations too: the working calendar and the deadline
+    rules, which filing a report needs. They are seeded again, idempotently, before each one.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    seeding = importlib.import_module("grid.migrations.0007_seed_calendar_and_clock_rules")
+    seeding.seed(apps, None)

@@ -345,8 +345,6 @@ REPORT_ATTACHMENTS_MAX_TOTAL_BYTES = env.int(
 # An image attachment is decoded in full before it is stored; more pixels than this are
 # refused (a decompression bomb: a tiny PNG claiming 20,000 × 20,000 pixels).
 REPORT_IMAGE_MAX_PIXELS = env.int("REPORT_IMAGE_MAX_PIXELS", default=40_000_000)
-# Deadline: status of disposal reported within this many hours of discovery (002).
-REPORT_DISPOSAL_HOURS = env.int("REPORT_DISPOSAL_HOURS", default=24)
 # A retried POST with identical content within this window returns the first report.
 REPORT_RETRY_WINDOW_SECONDS = env.int("REPORT_RETRY_WINDOW_SECONDS", default=60)
 # A source URL reported again within this many days flags a likely duplicate.

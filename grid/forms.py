@@ -35,3 +35,20 @@ class GridImportForm(forms.Form):
         label=_("Check only, write nothing"),
         required=False,
     )
+
+
+class CalendarImportForm(forms.Form):
+    """Upload of one year's holiday schedule (CSV); the rows are checked by the service."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Columns date,kind,name; kind is holiday or makeup."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    year = forms.IntegerField(
+        label=_("Year"),
+        required=False,
+        min_value=1949,
+        max_value=2199,
+        help_text=_("The year the file publishes. Empty: the year most of its days fall in."),
+    )

@@ -1,9 +1,10 @@
-"""Writes on the grid: moving regions, importing the grid, and API tokens."""
+"""Writes on the grid: moving regions, importing the grid and the working calendar, API tokens."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grid.hooks import RegionMoved, region_moved
-from grid.models import PARENT_LEVEL, ApiToken, Level, Region, User, password_stamps, region_path
+from grid.models import (
+    PARENT_LEVEL,
+    ApiToken,
+    CalendarDay,
+    CalendarYear,
+    Level,
+    Region,
+    User,
+    password_stamps,
+    region_path,
+)
 from grid.scoping import EVERYTHING, Jurisdiction
 
 if TYPE_CHECKING:
@@ -93,6 +104,66 @@ def grid_import(
     from grid import importing  # importing uses region_set_parent from this module
 
     return importing.run_import(sources=list(sources), dry_run=dry_run, scope=scope)
+
+
+# --- the working calendar -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarImported:
+    """What an import of a year's schedule did."""
+
+    year: int
+    created: int
+    updated: int
+    unchanged: int
+
+
+def calendar_import(
+    *, data: bytes, source: str, year: int | None = None, now: datetime | None = None
+) -> CalendarImported:
+    """Import a year's holiday schedule from CSV (``date,kind,name``) and record the year as
+    known, so its deadlines are counted on it (no longer Monday to Friday only).
+
+    All or nothing: any bad row raises ``ValidationError`` listing every problem by line, and
+    nothing is written. Days already in the table are updated in place, by date; days of the
+    table the file does not list are kept (delete them in the admin). ``year`` is the year the
+    file publishes, else the year most of its days fall in. See :mod:`grid.importing.calendar`.
+    """
+    from grid.importing.calendar import read_calendar
+
+    now = now or timezone.now()
+    read = read_calendar(data, year=year)
+    if read.errors:
+        raise ValidationError(read.errors)
+    existing = {
+        day.date: (day.kind, day.name)
+        for day in CalendarDay.objects.filter(date__in=[day.date for day in read.days])
+    }
+    changed = [day for day in read.days if existing.get(day.date) != (day.kind, day.name)]
+    with transaction.atomic():
+        if changed:
+            # One statement, new and changed days alike: an import racing another is safe.
+            CalendarDay.objects.bulk_create(
+                changed,
+                update_conflicts=True,
+                unique_fields=["date"],
+                update_fields=["kind", "name"],
+            )
+        CalendarYear.objects.update_or_create(
+            year=read.year,
+            defaults={
+                "source": source[: CalendarYear._meta.get_field("source").max_length],
+                "imported_at": now,
+            },
+        )
+    created = sum(1 for day in changed if day.date not in existing)
+    return CalendarImported(
+        year=read.year,
+        created=created,
+        updated=len(changed) - created,
+        unchanged=len(read.days) - len(changed),
+    )
 
 
 # --- API tokens ---------------------------------------------------------------------------

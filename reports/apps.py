@@ -9,8 +9,13 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
+        from grid.grades import register_grades
         from grid.hooks import register_region_moved
+        from reports.models import Grade
         from reports.regions import cases_follow_region_move
+
+        # The grades a deadline rule may name (grid.models.ClockRule).
+        register_grades(Grade.choices)
 
         # A region move carries the cases of its subtree, in the same transaction.
         register_region_moved(cases_follow_region_move)

@@ -156,7 +156,7 @@ def test_export_gives_the_filtered_range_as_csv_and_is_recorded(client, city_adm
 def test_export_cells_never_run_as_formulas_and_big_ranges_come_in_batches(
     client, operator, log, monkeypatch
 ):
-    from grid import admin as grid_admin
+    from grid.admin import grid as grid_admin
 
     monkeypatch.setattr(grid_admin, "EXPORT_BATCH", 2)
     client.force_login(operator)

@@ -21,6 +21,7 @@ from reports.demo.plan import (
     Cast,
     actor_for,
     actors_for,
+    disposal_rules,
     final_status,
     unit_for,
 )
@@ -52,6 +53,7 @@ def seed_report_history(
     now = now or timezone.now()
     rng = random.Random(seed)
     prefix = settings.GRID_CASE_PREFIX
+    disposal = disposal_rules()
     day_counts: dict = {}
     reports: list[Report] = []
     plans: list[tuple[Report, list, dict]] = []
@@ -84,6 +86,7 @@ def seed_report_history(
                     unit_for(name, chain, actors),
                 )
             )
+        grade = rng.choices(Grade.values, [70, 20, 5, 3, 2])[0]
         report = Report(
             case_number=f"{prefix}-{day:%Y%m%d}-{day_counts[day]:04d}",
             status=steps[-1][2] if steps else Status.SUBMITTED,
@@ -92,14 +95,14 @@ def seed_report_history(
             category=category,
             source_platform=platform,
             discovered_at=discovered,
-            suggested_grade=rng.choices(Grade.values, [70, 20, 5, 3, 2])[0],
+            suggested_grade=grade,
             region_id=who.region_id,
             region_path=who.region_path,
             county_id=who.county_id,
             reporter_id=who.user_id,
             content_hash=f"demo-{day_counts[day]}-{day:%Y%m%d}",
             created_at=created,
-            disposal_due_at=discovered + timedelta(hours=settings.REPORT_DISPOSAL_HOURS),
+            disposal_due_at=disposal[grade].deadline_from(discovered).at,
         )
         _apply_final_fields(report, steps, actors, rng)
         reports.append(report)

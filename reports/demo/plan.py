@@ -5,8 +5,19 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from grid.models import GRID_POINT_ROLES, Level, Region, Role, Unit, UnitKind, User
-from reports.models import Category, SourcePlatform, Status
+from grid.clocks import clock_rule_for
+from grid.models import (
+    GRID_POINT_ROLES,
+    Clock,
+    ClockRule,
+    Level,
+    Region,
+    Role,
+    Unit,
+    UnitKind,
+    User,
+)
+from reports.models import Category, Grade, SourcePlatform, Status
 
 DAYS = 60
 
@@ -126,6 +137,11 @@ class Cast:
             .values_list("unit_id", "pk")
         )
         return cls(reporters, county_admin, duty_officer, township_unit, city_units, liaison)
+
+
+def disposal_rules() -> dict[str, ClockRule]:
+    """The disposal clock's rule for each grade, as intake applies it (grid.clocks)."""
+    return {grade: clock_rule_for(clock=Clock.DISPOSAL, grade=grade) for grade in Grade.values}
 
 
 def final_status(age_days: float, rng: random.Random) -> str:

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from reports.demo.plan import BODY, CATEGORY_WEIGHTS, COMMENTS, DAYS, TITLES, Cast
+from grid.models import TimeUnit
+from reports.demo.plan import BODY, CATEGORY_WEIGHTS, COMMENTS, DAYS, TITLES, Cast, disposal_rules
 from reports.models import SourcePlatform
 
 _SQL_GENERATE = """
@@ -90,7 +91,9 @@ SELECT rid,
        '', 'demo-' || rid, created_at,
        COALESCE(CASE final WHEN 'closed_local' THEN t2 WHEN 'closed_routed' THEN t3 END,
                 created_at),
-       discovered_at + make_interval(hours => %(hours)s),
+       discovered_at + make_interval(hours => CASE WHEN gx < .7 THEN %(h_general)s
+           WHEN gx < .9 THEN %(h_important)s WHEN gx < .95 THEN %(h_difficult)s
+           WHEN gx < .98 THEN %(h_sudden)s ELSE %(h_major)s END),
        CASE WHEN final <> 'submitted' THEN t1 END,
        CASE final WHEN 'closed_local' THEN t2 WHEN 'closed_routed' THEN t3 END
 FROM _gen
@@ -139,6 +142,20 @@ ON CONFLICT (day) DO UPDATE SET value = reports_casecounter.value + EXCLUDED.val
 SELECT setval(pg_get_serial_sequence('reports_report', 'id'),
               (SELECT max(id) FROM reports_report));
 """
+
+
+def _disposal_hours() -> dict[str, int]:
+    """The disposal clock's hours per grade (``h_general`` …), as intake counts them; the
+    writer counts in SQL, so it takes rules in hours only."""
+    hours = {}
+    for grade, rule in disposal_rules().items():
+        if rule.unit != TimeUnit.HOURS:
+            raise RuntimeError(
+                f"The SQL history writer counts the disposal clock in hours; its rule for "
+                f"{grade} is in {rule.unit}: set it in hours for the province's history."
+            )
+        hours[f"h_{grade}"] = rule.limit
+    return hours
 
 
 def seed_report_history_postgres(
@@ -191,7 +208,7 @@ def seed_report_history_postgres(
         "platforms": list(SourcePlatform.values),
         "body": BODY.format(platform="网络平台"),
         "resolution": COMMENTS["close"],
-        "hours": settings.REPORT_DISPOSAL_HOURS,
+        **_disposal_hours(),
         "c_return": COMMENTS["return_for_info"],
         "c_accept": COMMENTS["accept_local"],
         "c_escalate": COMMENTS["escalate"],

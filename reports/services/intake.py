@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grid.models import Level, Region, Role, User
+from grid.clocks import deadline_for
+from grid.models import Clock, Level, Region, Role, User
 from grid.validators import NUL_MESSAGE, has_nul
 from notifications.services import notify_where
 from reports.attachments import CheckedFile, check_attachments
@@ -323,6 +324,8 @@ def report_submit(
         discovered_at=given_discovered_at,
         files=[item.sha256 for item in checked],
     )
+    # The disposal clock runs from discovery, by its rule (one indexed read, outside the lock).
+    disposal_due = deadline_for(clock=Clock.DISPOSAL, start=discovered_at, grade=suggested_grade).at
     # Taken before the transaction (see next_case_number); a retry found below leaves a gap.
     case_number = next_case_number(now=now)
     hashes = [url_hash(u) for u in source_urls]
@@ -354,7 +357,7 @@ def report_submit(
                 reporter=reporter,
                 idempotency_key=idempotency_key,
                 content_hash=content_hash,
-                disposal_due_at=discovered_at + timedelta(hours=settings.REPORT_DISPOSAL_HOURS),
+                disposal_due_at=disposal_due,
                 likely_duplicate_of_id=_likely_duplicate_id(hashes=hashes, now=now, county=county),
             )
             sources = ReportSource.objects.bulk_create(

@@ -175,10 +175,11 @@ def test_informant_files_with_attachments_as_multipart(cast, settings, tmp_path)
 
 def test_filing_answers_without_reading_the_case_back(cast, django_assert_max_num_queries):
     client = api(cast.reporter)
-    # token and person, case number, lock, retry check, county, duplicate check, the inserts
-    # of case, sources and event, the county admins' ids and their notifications, and the
-    # transaction's two ends: nothing after.
-    with django_assert_max_num_queries(13):
+    # token and person, the disposal clock's rule (grid.clocks, one indexed row), case
+    # number, lock, retry check, county, duplicate check, the inserts of case, sources and
+    # event, the county admins' ids and their notifications, and the transaction's two ends:
+    # nothing after.
+    with django_assert_max_num_queries(14):
         response = client.post(
             LIST_URL,
             {

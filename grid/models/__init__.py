@@ -1,4 +1,5 @@
-"""The four-tier grid: regions, grid information points, handling units and people.
+"""The four-tier grid: regions, grid information points, handling units and people; and, in
+:mod:`grid.models.calendar`, deadlines as data (the working calendar, the clock rules).
 
 Why a materialised path for the region tree
 -------------------------------------------
@@ -25,6 +26,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from grid.models.calendar import (  # noqa: F401 (the package's models, re-exported)
+    CalendarDay,
+    CalendarKind,
+    CalendarYear,
+    Clock,
+    ClockRule,
+    TimeUnit,
+)
 from grid.scoping import JurisdictionQuerySet
 
 

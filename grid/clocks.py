@@ -1,0 +1,49 @@
+"""Which rule a clock follows, and the deadline it gives: one lookup for every clock on a case.
+
+The rules are rows (:class:`grid.models.ClockRule`, edited in the admin, seeded from domain.md
+by a data migration); a rule for the case's own grade wins over the rule for every grade. The
+lookup is one indexed query (the unique ``(clock, grade)`` index); no cache, so an edited rule
+applies to the next clock started.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils.translation import gettext
+
+from grid.grades import is_grade
+from grid.models import Clock, ClockRule
+from grid.workdays import Deadline
+
+
+class ClockRuleMissing(LookupError):
+    """No rule for a clock (and grade): the rule table lost a row the product counts on.
+
+    The admin refuses to delete a clock's rule for every grade, so this means a database
+    without its data migrations, or rows deleted by hand.
+    """
+
+
+def clock_rule_for(*, clock: str, grade: str = "") -> ClockRule:
+    """The rule ``clock`` follows for a case of ``grade`` ("" for no grade yet): that grade's
+    own rule if there is one, else the clock's rule for every grade."""
+    clock = Clock(clock)
+    if grade and not is_grade(grade):
+        raise ValueError(f"Unknown grade {grade!r}.")
+    grades = [grade, ""] if grade else [""]
+    # ORDER BY grade DESC: a grade's own code sorts after "", so it comes first.
+    rule = ClockRule.objects.filter(clock=clock, grade__in=grades).order_by("-grade").first()
+    if rule is None:
+        raise ClockRuleMissing(
+            gettext(
+                "There is no deadline rule for “%(clock)s”: add one for every grade in the admin."
+            )
+            % {"clock": clock.label}
+        )
+    return rule
+
+
+def deadline_for(*, clock: str, start: datetime, grade: str = "") -> Deadline:
+    """When ``clock``, started at ``start`` on a case of ``grade``, runs out, by its rule."""
+    return clock_rule_for(clock=clock, grade=grade).deadline_from(start)
