@@ -306,6 +306,18 @@ SPECTACULAR_SETTINGS = {
         "RegionKindEnum": "grid.models.RegionKind",
         "LevelEnum": "grid.models.Level",
         "RoleEnum": "grid.models.Role",
+        "AnswerChannelEnum": "reports.models.AnswerChannel",
+        "SatisfactionEnum": "reports.models.Satisfaction",
+        "ClockEnum": "reports.api.serializers.CLOCK_STATES",
+        "AssignmentStateEnum": "dispatch.models.AssignmentState",
+        "HandlerRoleEnum": "dispatch.models.HandlerRole",
+        "ReplyStateEnum": "dispatch.models.ReplyState",
+        "ReviewDecisionEnum": "dispatch.models.ReviewDecision",
+        "ExtensionStateEnum": "dispatch.models.ExtensionState",
+        "ExtensionDecisionEnum": "dispatch.models.ExtensionDecision",
+        "ClockKindEnum": "dispatch.models.ClockKind",
+        "ClockStepKindEnum": "dispatch.models.ClockStepKind",
+        "ClockOutcomeEnum": "dispatch.models.ClockOutcome",
     },
 }
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.utils import timezone
 
 from dispatch.models import ClockKind
 from grid.clocks import clock_rule_for
@@ -89,3 +90,8 @@ def explanation_due(*, issued_at: datetime) -> Deadline:
     return add_working_time(
         issued_at, settings.DISPATCH_EXPLANATION_WORKING_DAYS, TimeUnit.WORKING_DAYS
     )
+
+
+def iso(moment: datetime) -> str:
+    """A moment as a case's history records it: ISO 8601 in the city's time (+08:00)."""
+    return timezone.localtime(moment).isoformat()

@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dispatch.deadlines import end_of_day, routing_deadlines
+from dispatch.deadlines import end_of_day, iso, routing_deadlines
 from dispatch.models import (
     Assignment,
     ExtensionDecision,
@@ -146,7 +146,7 @@ class RouteDispatchForm(RouteForm):
         }
         if due is not None:
             recorded |= {
-                "reply_due_at": due.at.isoformat(),
+                "reply_due_at": iso(due.at),
                 "reply_due_assumed": due.assumed_weekdays,
             }
         return recorded

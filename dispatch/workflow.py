@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from dispatch import forms as payloads
 from dispatch import tell
-from dispatch.deadlines import extended_reply
+from dispatch.deadlines import extended_reply, iso
 from dispatch.models import (
     Assignment,
     ClockKind,
@@ -356,7 +356,7 @@ def _apply_review(act: Act) -> None:
         act.data |= {
             "published_via": reply.published_via,
             "published_where": reply.published_where,
-            "published_at": reply.published_at.isoformat(),
+            "published_at": iso(reply.published_at),
         }
         kind = "dispatch_reply_approved"
     else:
@@ -423,8 +423,8 @@ def _apply_decide_extension(act: Act) -> None:
         act.event = "extension_approved"
         act.data |= {
             "days": days,
-            "old_due_at": extension.old_due_at.isoformat(),
-            "new_due_at": due.at.isoformat(),
+            "old_due_at": iso(extension.old_due_at),
+            "new_due_at": iso(due.at),
             "assumed_weekdays": due.assumed_weekdays,
         }
     else:
@@ -451,7 +451,7 @@ def _apply_promise(act: Act) -> None:
     )
     act.unit = act.handler.unit
     act.comment = act.cleaned["note"]
-    act.data = {"promised_at": promised_at.isoformat()}
+    act.data = {"promised_at": iso(promised_at)}
     act.result = assignment
     tell.tell_duty_officers(kind="dispatch_promise", report=act.report)
 
@@ -541,6 +541,7 @@ ACTIONS: dict[str, Action] = {
             _apply_request_extension,
             label=gettext_lazy("Ask for more time"),
             button=gettext_lazy("Request the extension"),
+            own_state=_own_lead_claimed,
         ),
         Action(
             "decide_extension",

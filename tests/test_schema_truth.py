@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from grid.tests.factories import api_token_for
+from grid.models import Role
+from grid.tests.factories import UserFactory, api_token_for
 from grid.tests.test_api import assert_json_error
 from reports.tests import files
 from reports.tests.factories import submit
@@ -50,18 +51,29 @@ def test_a_choice_that_is_never_blank_does_not(schema):
 
 
 def test_every_paginated_list_documents_404_for_a_page_it_does_not_have(schema, city):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(city.county_admin(0))}")
+    def client_of(user):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
+        return client
+
+    admin = client_of(city.county_admin(0))
+    # The lists that are some role's own: asked by that role.
+    own = {
+        "/api/v1/dispatch/console/": client_of(city.city_user(Role.DUTY_OFFICER)),
+        "/api/v1/dispatch/inbox/": client_of(
+            UserFactory(role=Role.UNIT_LIAISON, region=city.counties[0], unit=city.units[0])
+        ),
+    }
     lists = [
         path
         for path, operations in schema["paths"].items()
         if "get" in operations
         and any(p["name"] == "page" for p in operations["get"].get("parameters", []))
     ]
-    assert len(lists) == 5
+    assert len(lists) == 9
     for path in lists:
         assert "404" in schema["paths"][path]["get"]["responses"], path
-        assert_json_error(client.get(path, {"page": 0}), 404)
+        assert_json_error(own.get(path, admin).get(path, {"page": 0}), 404)
 
 
 def test_the_sign_in_throttle_is_documented(schema):

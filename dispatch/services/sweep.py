@@ -26,7 +26,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from dispatch import tell
-from dispatch.deadlines import explanation_due
+from dispatch.deadlines import explanation_due, iso
 from dispatch.models import (
     AssignmentState,
     Clock,
@@ -148,7 +148,7 @@ def _take(clock: Clock, *, kind: str, moment: datetime, now: datetime, system: U
         return None
     data = {
         "clock": clock.kind,
-        "due_at": clock.due_at.isoformat(),
+        "due_at": iso(clock.due_at),
         "assumed_weekdays": clock.assumed_weekdays,
         "unit_name": clock.unit.name,
     }
@@ -186,7 +186,7 @@ def _issue_notice(clock: Clock, *, step: ClockStep) -> SupervisionNotice:
     missed = [
         {
             "clock": c.kind,
-            "due_at": c.due_at.isoformat(),
+            "due_at": iso(c.due_at),
             "assumed_weekdays": c.assumed_weekdays,
         }
         for c in Clock.objects.filter(

@@ -19,10 +19,12 @@ from reports.attachments import ATTACHMENT_TYPES, MAX_ATTACHMENTS
 from reports.models import (
     MAX_IDEMPOTENCY_KEY,
     MAX_SOURCE_URLS,
+    AnswerChannel,
     Category,
     Grade,
     RejectKind,
     Report,
+    Satisfaction,
     SourcePlatform,
     Status,
 )
@@ -277,6 +279,12 @@ class ReportDetailSerializer(ReportListSerializer):
     duplicate_of = serializers.SerializerMethodField()
     duplicate_elsewhere = serializers.SerializerMethodField()
     resolution = serializers.CharField(read_only=True)
+    answered_via = _choice(AnswerChannel, allow_blank=True)
+    answered_via_display = ChoiceLabelField(AnswerChannel, source="answered_via")
+    answered_where = serializers.CharField(read_only=True)
+    return_visit = serializers.BooleanField(read_only=True)
+    satisfaction = _choice(Satisfaction, allow_blank=True)
+    satisfaction_display = ChoiceLabelField(Satisfaction, source="satisfaction")
     disposal_reported_at = serializers.DateTimeField(read_only=True, allow_null=True)
     closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     updated_at = serializers.DateTimeField(read_only=True)

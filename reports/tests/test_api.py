@@ -106,7 +106,10 @@ def case_in(cast: Cast, state: str) -> Report:
             )
         if state == Status.CLOSED:
             services.report_transition(
-                report_id=pk, by=cast.liaison, name="close", data={"resolution": "已核实并回复"}
+                report_id=pk,
+                by=cast.liaison,
+                name="close",
+                data={"resolution": "已核实并回复", "answered_via": "on_platform"},
             )
     report.refresh_from_db()
     assert report.status == state
@@ -799,11 +802,11 @@ MATRIX = {
     "close": Row(
         Status.ROUTED,
         "liaison",
-        {"resolution": "已核实并回复"},
+        {"resolution": "已核实并回复", "answered_via": "on_platform"},
         Status.CLOSED,
         "admin",
         Status.CLOSED,
-        frozenset({"resolution"}),
+        frozenset({"resolution", "answered_via"}),
     ),
     "reopen": Row(
         Status.CLOSED,

@@ -260,7 +260,10 @@ def test_full_path_route_bounce_close_reopen(city):
         data={"grade": "important", "lead_unit": unit.pk},
     )
     services.report_transition(
-        report_id=report.pk, by=liaison, name="close", data={"resolution": "已核实并回复"}
+        report_id=report.pk,
+        by=liaison,
+        name="close",
+        data={"resolution": "已核实并回复", "answered_via": "phone"},
     )
     report = services.report_transition(
         report_id=report.pk, by=duty, name="reopen", data={"reason": "再次发酵"}

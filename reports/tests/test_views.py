@@ -721,7 +721,12 @@ def test_accept_local_offers_the_county_units_and_keeps_a_refused_choice(client,
         ("escalate", None, {"reason": "跨区域"}, Status.ESCALATED),
         ("return_for_info", None, {"reason": "请补充截图"}, Status.RETURNED),
         ("reject", None, {"kind": "invalid", "reason": "无效信息"}, Status.REJECTED),
-        ("close", "local", {"resolution": "已联系村委会处置"}, Status.CLOSED),
+        (
+            "close",
+            "local",
+            {"resolution": "已联系村委会处置", "answered_via": "phone"},
+            Status.CLOSED,
+        ),
         ("reopen", "closed", {"reason": "事态反复"}, Status.LOCAL_HANDLING),
     ],
 )
@@ -737,7 +742,10 @@ def test_county_admin_transition_forms_change_the_status(
         )
     if prepare == "closed":
         services.report_transition(
-            report_id=report.pk, by=admin, name="close", data={"resolution": "处置完毕"}
+            report_id=report.pk,
+            by=admin,
+            name="close",
+            data={"resolution": "处置完毕", "answered_via": "phone"},
         )
     report.refresh_from_db()
     client.force_login(admin)
@@ -806,7 +814,10 @@ def test_liaison_closes_a_locally_handled_case_from_the_case_page(client, city):
     client.force_login(liaison_of(unit))
     page = client.get(reverse("report-detail", args=[report.pk])).content.decode()
     assert 'class="rp-action rp-action-close" open' in page
-    client.post(transition_url(report, "close"), {"close-resolution": "已回复网民"})
+    client.post(
+        transition_url(report, "close"),
+        {"close-resolution": "已回复网民", "close-answered_via": "sms"},
+    )
     report.refresh_from_db()
     assert report.status == Status.CLOSED
     assert report.resolution == "已回复网民"

@@ -11,7 +11,7 @@ from grid.models import Role, UnitKind, User
 from grid.tests.factories import UserFactory
 from reports import hooks
 from reports.models import Report, ReportEvent, Status
-from reports.services import report_transition
+from reports.services import PayloadInvalid, report_transition
 from reports.tests.factories import submit
 from reports.tests.test_api import api, detail_url
 from reports.workflow import TRANSITIONS, payload_form
@@ -124,7 +124,8 @@ def test_a_registered_condition_is_checked_with_the_state_everywhere(city, regis
     assert response.json()["detail"] == "The reply must be approved first."
     client.force_login(liaison)
     page = client.post(
-        reverse("report-transition", args=[report.pk, "close"]), {"close-resolution": "已办"}
+        reverse("report-transition", args=[report.pk, "close"]),
+        {"close-resolution": "已办", "close-answered_via": "phone"},
     )
     assert page.status_code == 409
     assert "The reply must be approved first." in page.content.decode()
@@ -172,7 +173,12 @@ def test_events_name_the_unit_each_step_concerns(city):
     local = submit(city.informant(0))
     admin = city.county_admin(0)
     report_transition(report_id=local.pk, by=admin, name="accept_local", data={"unit": township.pk})
-    report_transition(report_id=local.pk, by=admin, name="close", data={"resolution": "已处置"})
+    report_transition(
+        report_id=local.pk,
+        by=admin,
+        name="close",
+        data={"resolution": "已处置", "answered_via": "phone"},
+    )
     units = dict(
         ReportEvent.objects.filter(report__in=[report, local])
         .exclude(transition__in=["submit", "escalate"])
@@ -213,3 +219,36 @@ def test_the_page_answers_409_before_400_for_a_step_the_state_does_not_allow(cli
     # close is not possible on a submitted case, and its payload is missing too.
     response = client.post(reverse("report-transition", args=[report.pk, "close"]), {})
     assert response.status_code == 409
+
+
+def test_close_records_how_the_citizen_was_answered_and_the_return_visit(city):
+    township, _lead = _units(city)
+    admin = city.county_admin(0)
+    report = submit(city.informant(0))
+    report_transition(
+        report_id=report.pk, by=admin, name="accept_local", data={"unit": township.pk}
+    )
+    base = {"resolution": "已处置", "answered_via": "phone", "answered_where": "电话回访"}
+    for payload, field in (
+        ({**base, "return_visit": True}, "satisfaction"),  # visited: say what they said
+        ({**base, "satisfaction": "satisfied"}, "satisfaction"),  # said, but no visit
+        ({**base, "answered_via": "pigeon"}, "answered_via"),
+    ):
+        with pytest.raises(PayloadInvalid) as refused:
+            report_transition(report_id=report.pk, by=admin, name="close", data=payload)
+        assert set(refused.value.form.errors) == {field}
+    closed = report_transition(
+        report_id=report.pk,
+        by=admin,
+        name="close",
+        data={**base, "return_visit": True, "satisfaction": "basically_satisfied"},
+    )
+    assert (closed.answered_via, closed.answered_where) == ("phone", "电话回访")
+    assert (closed.return_visit, closed.satisfaction) == (True, "basically_satisfied")
+    event = ReportEvent.objects.get(report=report, transition="close")
+    assert event.data == {
+        "answered_via": "phone",
+        "answered_where": "电话回访",
+        "return_visit": True,
+        "satisfaction": "basically_satisfied",
+    }
