@@ -33,11 +33,21 @@ are shown to every signed-in person, after "Home" and before "Grid browser"; a m
 template renders ``<a>`` elements, marking the current page with ``aria-current="page"``
 (``request.resolver_match.url_name`` tells which page it is; it may be missing on error
 pages).
+
+Banners (``register_banner``, e.g. dispatch's open major cases) are shown to every signed-in
+person at the top of every page built on the base layout, above the page's messages, until
+the provider answers None. A banner runs on every page: keep it to one indexed query, and
+none at all for the people it never concerns (decide by role first).
+
+A panel may stand in for another provider's (``Panel.supersedes``: the providers it replaces
+for this person), e.g. dispatch's inbox for unit liaisons replaces reports' work list, whose
+clock is not theirs. A provider superseded by an earlier panel is not called at all; one
+that ran before is dropped, so register the one that supersedes with the lower ``order``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -47,13 +57,19 @@ from django.http import HttpRequest
 
 @dataclass(frozen=True)
 class Panel:
-    """What a provider shows: a template of its app and the context to render it with."""
+    """What a provider shows: a template of its app and the context to render it with, and
+    the providers of the same slot it stands in for (``supersedes``)."""
 
     template: str
     context: Mapping[str, Any] = field(default_factory=dict)
+    supersedes: Sequence[Callable] = ()
 
 
 Provider = Callable[[HttpRequest, datetime], Panel | None]
+
+
+def _key(provider: Callable) -> str:
+    return f"{provider.__module__}.{provider.__qualname__}"
 
 
 class Registry:
@@ -66,7 +82,7 @@ class Registry:
 
     def register(self, provider: Provider, *, order: int = 100) -> Provider:
         """Add ``provider`` to this slot (again: replace it, keeping its first place)."""
-        key = f"{provider.__module__}.{provider.__qualname__}"
+        key = _key(provider)
         previous = self._providers.get(key)
         if previous is None:
             self._added += 1
@@ -78,20 +94,32 @@ class Registry:
 
     def unregister(self, provider: Provider) -> None:
         """Take ``provider`` out again (for tests)."""
-        self._providers.pop(f"{provider.__module__}.{provider.__qualname__}", None)
+        self._providers.pop(_key(provider), None)
 
-    def panels_for(self, request: HttpRequest, now: datetime) -> list[Panel]:
-        """The panels that apply to the person asking, in order."""
-        providers = sorted(self._providers.values(), key=lambda entry: entry[:2])
-        return [
-            panel
-            for _order, _sequence, provider in providers
-            if (panel := provider(request, now)) is not None
-        ]
+    def providers(self) -> list[tuple[str, Callable]]:
+        """The registered providers with their keys, in the order they run."""
+        entries = sorted(self._providers.items(), key=lambda item: item[1][:2])
+        return [(key, entry[2]) for key, entry in entries]
+
+    def panels_for(self, request: HttpRequest, now: datetime, *args: Any) -> list[Panel]:
+        """The panels that apply to the person asking, in order (``args``: what a slot's
+        providers take besides the request and the time, e.g. the case of a case page)."""
+        shown: list[tuple[str, Panel]] = []
+        superseded: set[str] = set()
+        for key, provider in self.providers():
+            if key in superseded:
+                continue
+            panel = provider(request, now, *args)
+            if panel is None:
+                continue
+            superseded.update(_key(other) for other in panel.supersedes)
+            shown.append((key, panel))
+        return [panel for key, panel in shown if key not in superseded]
 
 
 home_panels = Registry("home")
 nav_links = Registry("nav")
+banners = Registry("banner")
 
 
 def register_home_panel(provider: Provider, *, order: int = 100) -> Provider:
@@ -102,3 +130,8 @@ def register_home_panel(provider: Provider, *, order: int = 100) -> Provider:
 def register_nav(provider: Provider, *, order: int = 100) -> Provider:
     """Show ``provider``'s links in the main menu (see the module's docstring)."""
     return nav_links.register(provider, order=order)
+
+
+def register_banner(provider: Provider, *, order: int = 100) -> Provider:
+    """Show ``provider``'s banner at the top of every page (see the module's docstring)."""
+    return banners.register(provider, order=order)

@@ -35,3 +35,13 @@ def nav_links(context: Context) -> SafeString:
     links = registry.nav_links.panels_for(request, timezone.now())
     # Each part is a rendered template, safe already; joining them loses only the mark.
     return mark_safe("".join(_render(context, link, {}) for link in links))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def banners(context: Context) -> SafeString:
+    """``{% banners %}``: the banners of every app for the person asking (grid.panels)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return SafeString("")
+    shown = registry.banners.panels_for(request, timezone.now())
+    return mark_safe("".join(_render(context, banner, {}) for banner in shown))  # noqa: S308

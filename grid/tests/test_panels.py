@@ -127,3 +127,54 @@ def test_grid_code_does_not_import_reports():
     for path in grid.rglob("*.py"):
         text = path.read_text()
         assert not re.search(r"^\s*(from|import) reports\b", text, re.MULTILINE), path
+
+
+def test_a_panel_supersedes_a_later_one_which_is_then_not_called_and_an_earlier_one_dropped():
+    registry = Registry("test")
+    calls = []
+
+    def make(name, supersedes=tuple):
+        def provider(request, now):
+            calls.append(name)
+            return Panel(f"{name}.html", supersedes=supersedes())
+
+        provider.__qualname__ = name
+        return provider
+
+    early = make("early")
+    late = make("late")
+    middle = make("middle", supersedes=lambda: (early, late))
+    registry.register(early, order=1)
+    registry.register(middle, order=2)
+    registry.register(late, order=3)
+    shown = registry.panels_for(None, None)
+    assert [panel.template for panel in shown] == ["middle.html"]
+    assert calls == ["early", "middle"]  # the superseded one after it never ran
+
+
+def banner_for_leaders(request, now):
+    if request.user.role != Role.LEADER:
+        return None
+    return Panel("testapp/_banner.html", {"text": "Major case: acknowledge"})
+
+
+@pytest.fixture
+def banner_registered(test_app_templates):
+    (test_app_templates / "testapp" / "_banner.html").write_text(
+        '<div data-testid="testapp-banner">{{ text }}</div>'
+    )
+    panels.register_banner(banner_for_leaders)
+    yield
+    panels.banners.unregister(banner_for_leaders)
+
+
+def test_a_banner_shows_on_every_page_of_the_people_it_concerns(client, city, banner_registered):
+    client.force_login(city.city_user(Role.LEADER))
+    for url in ("/", "/grid/", "/accounts/tokens/"):
+        html = client.get(url, follow=True).content.decode()
+        main = html[html.index('<main class="page"') :]
+        assert '<div data-testid="testapp-banner">Major case: acknowledge</div>' in main, url
+    client.force_login(city.county_admin(0))
+    assert "testapp-banner" not in client.get("/").content.decode()
+    client.logout()
+    assert "testapp-banner" not in client.get("/accounts/login/").content.decode()
