@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,13 @@ from grid.models import AccessKind
 from grid.views.errors import page_refusal
 from reports import services
 from reports.attachments import attachment_response
+from reports.case_panels import (
+    CasePage,
+    action_help_for,
+    case_panels_for,
+    keep_typed,
+    opens_action,
+)
 from reports.forms import TransitionForm
 from reports.history import report_history_for
 from reports.models import Category, Grade, RejectKind, Report
@@ -36,8 +43,11 @@ from reports.views.labels import clock_for, plain_status, queue_title
 from reports.workflow import TRANSITIONS, payload_form, step_words
 
 
-def _get_report(request: HttpRequest, pk: int, *, kind: str) -> Report:
-    """The case for its page, its read recorded as ``kind`` (refused outside the jurisdiction)."""
+def case_for_page(request: HttpRequest, pk: int, *, kind: str) -> Report:
+    """The case for its page, its read recorded as ``kind`` (refused outside the jurisdiction).
+
+    Other apps' pages that act on a case (dispatch's actions) draw it again with this and
+    :func:`render_case`."""
     try:
         report = report_detail_for(user=request.user, report_id=pk)
     except Report.DoesNotExist as exc:
@@ -70,7 +80,12 @@ def _timeline(user, report: Report) -> list[dict]:
             "at": entry.event.at,
             "actor": entry.actor or _("the reporter"),
             "action": entry.words,
-            "source": plain_status(entry.event.source) if entry.event.source else "",
+            # A step that left the state as it was (a unit's claim, a reply) names it once.
+            "source": (
+                plain_status(entry.event.source)
+                if entry.event.source and entry.event.source != entry.event.target
+                else ""
+            ),
             "target": plain_status(entry.event.target),
             "comment": entry.comment,
             "details": _event_details(entry.data),
@@ -105,11 +120,18 @@ class Action:
     button: str
     form: TransitionForm
     open: bool
+    help: list  # panels other apps draw inside the form (reports.case_panels)
 
 
-def _actions(user, report: Report, bound: TransitionForm | None) -> list[Action]:
-    """The transitions ``user`` may apply now, in the workflow's order, each with its form;
-    the one just refused (``bound``) keeps what was typed and its errors."""
+def _actions(
+    request: HttpRequest, page: CasePage, *, now, others_open: bool = False
+) -> list[Action]:
+    """The transitions the person may apply now, in the workflow's order, each with its form;
+    the one just refused (``page.bound``) keeps what was typed and its errors.
+
+    ``others_open``: another app's panel offers the step most likely next, so none of these
+    opens by itself."""
+    user, report, bound = request.user, page.report, page.bound
     available = set(report_available_transitions(user=user, report=report))
     names = [name for name in TRANSITIONS if name in available]
     actions = []
@@ -118,11 +140,17 @@ def _actions(user, report: Report, bound: TransitionForm | None) -> list[Action]
         form = bound if bound is not None and bound.prefix == name else None
         if form is None:
             form = payload_form(name)(report=report, user=user, prefix=name)
-        if bound is not None:
-            is_open = bound.prefix == name
+            keep_typed(form, page.retried(name))
+        if bound is not None or page.retry is not None:
+            is_open = name in (getattr(bound, "prefix", None), page.retry and page.retry[0])
+        elif others_open:
+            is_open = False
         else:  # the step most people take next, or the only one
             is_open = len(names) == 1 or (name == names[0] and name in ("close", "resubmit"))
-        actions.append(Action(name, str(transition.label), str(transition.button), form, is_open))
+        help_panels = action_help_for(request, now, page, name, form)
+        actions.append(
+            Action(name, str(transition.label), str(transition.button), form, is_open, help_panels)
+        )
     return actions
 
 
@@ -135,16 +163,22 @@ def _back_link(user) -> tuple[str, str]:
     return reverse(settings.LOGIN_REDIRECT_URL), _("Home")
 
 
-def _render_case(
+def render_case(
     request: HttpRequest,
     report: Report,
     *,
-    bound: TransitionForm | None = None,
+    bound=None,
+    retry: tuple[str, QueryDict] | None = None,
     conflict: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    """The case page: ``bound`` is a payload form just refused as invalid (drawn with its
+    errors), ``retry`` an action refused with ``conflict`` (409) and what was posted for it;
+    other apps' panels (:mod:`reports.case_panels`) are drawn in their slots."""
     user = request.user
     now = timezone.now()
+    page = CasePage(report=report, bound=bound, retry=retry)
+    panels = case_panels_for(request, now, page)
     show_reporter = may_see_reporter(user, report)
     attachments = list(report.attachments.all())
     context = {
@@ -161,7 +195,8 @@ def _render_case(
         "merged": report_merged_into(user=user, report=report),
         "related": related_cases_of(report, user=user),
         "timeline": _timeline(user, report),
-        "actions": _actions(user, report, bound),
+        "actions": _actions(request, page, now=now, others_open=opens_action(panels["actions"])),
+        "case_panels": panels,
         "conflict": conflict,
     }
     return render(request, "reports/report_detail.html", context, status=status)
@@ -171,8 +206,8 @@ def _render_case(
 @require_GET
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One case, if the person may see it (404 otherwise)."""
-    report = _get_report(request, pk, kind=AccessKind.CASE_READ)
-    return _render_case(request, report)
+    report = case_for_page(request, pk, kind=AccessKind.CASE_READ)
+    return render_case(request, report)
 
 
 @login_required
@@ -194,14 +229,20 @@ def report_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             expected_status=request.POST.get(f"{name}-expected_status") or None,
         )
     except services.PayloadInvalid as exc:
-        report = _get_report(request, pk, kind=AccessKind.CASE_ACTION)
-        return _render_case(request, report, bound=exc.form, status=400)
+        report = case_for_page(request, pk, kind=AccessKind.CASE_ACTION)
+        return render_case(request, report, bound=exc.form, status=400)
     except Exception as exc:
         if audit.is_refusal(exc):
             audit.record(request, kind=AccessKind.CASE_ACTION, case_ids=[pk], allowed=False)
         refusal = page_refusal(exc)  # 404 and 403 become the product's pages
-        report = _get_report(request, pk, kind=AccessKind.CASE_ACTION)
-        return _render_case(request, report, conflict=refusal.message, status=refusal.status)
+        report = case_for_page(request, pk, kind=AccessKind.CASE_ACTION)
+        return render_case(
+            request,
+            report,
+            retry=(name, request.POST),
+            conflict=refusal.message,
+            status=refusal.status,
+        )
     messages.success(
         request,
         _("Done: %(action)s. Now: %(status)s.")

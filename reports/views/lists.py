@@ -39,7 +39,8 @@ PAGE_SIZE = 25
 MINE_PAGE_SIZE = 20
 
 
-def _is_htmx(request: HttpRequest) -> bool:
+def is_htmx(request: HttpRequest) -> bool:
+    """An htmx request for a part of the page (not a history restore, which wants it all)."""
     return (
         request.headers.get("HX-Request") == "true"
         and request.headers.get("HX-History-Restore-Request") != "true"
@@ -105,14 +106,14 @@ class QueueRow:
     unit_name: str
 
 
-def _case_url_maker():
+def case_url_maker():
     """``pk → reverse("report-detail", args=[pk])``, resolved once per page, not per row."""
     head, _sentinel, tail = reverse("report-detail", args=[987654321]).partition("987654321")
     return lambda pk: f"{head}{pk}{tail}"
 
 
 def _queue_rows(reports: list[Report], *, now, user) -> list[QueueRow]:
-    case_url = _case_url_maker()
+    case_url = case_url_maker()
     rows = []
     for report in reports:
         duplicate = related_case_of(report, "likely_duplicate_of", user=user)
@@ -207,7 +208,7 @@ def _render_queue(
         "bulk_units": list(units_assignable_by(user).values_list("pk", "name")) if can_act else [],
     }
     status = 400 if filter_errors or bulk is not None else 200
-    if _is_htmx(request):
+    if is_htmx(request):
         response = render(request, "reports/_queue_list.html", context, status=status)
     else:
         context["filter_form"] = filters.form
