@@ -43,6 +43,7 @@ urlpatterns = [
     path("api/v1/", include("reports.api.urls")),
     path("api/v1/", include("dispatch.api.urls")),
     path("reports/", include("reports.urls")),
+    path("dispatch/", include("dispatch.urls")),
     path("", include("grid.urls")),
 ]
 

@@ -33,3 +33,9 @@ class DispatchConfig(AppConfig):
         # What dispatch's refusals mean (grid.errors): an unknown action is a 404; a wrong
         # state a 409 like a transition's (ActionNotAllowed is a TransitionNotAllowed).
         register(UnknownAction, 404, "not_found", _("No such action."))
+
+        # The console and inbox links, the inbox on a unit's home page, the major-case banner
+        # (grid.panels); the routing, clocks and actions on the case page (reports.case_panels).
+        from dispatch import panels
+
+        panels.register()

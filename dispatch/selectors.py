@@ -24,10 +24,12 @@ from django.db.models import (
     When,
 )
 
+from dispatch.deadlines import rule_for
 from dispatch.models import (
     Assignment,
     AssignmentState,
     Clock,
+    ClockKind,
     Extension,
     Handler,
     HandlerRole,
@@ -38,7 +40,7 @@ from dispatch.models import (
 )
 from grid.models import Role, Unit, UnitKind, User
 from grid.scoping import jurisdiction_of
-from reports.models import Report, ReportEvent, Status
+from reports.models import Grade, Report, ReportEvent, Status
 from reports.rules import sees_internal
 
 SUGGESTION_DAYS = 90
@@ -405,3 +407,47 @@ def supervision_notices_for(*, user: User) -> QuerySet:
     if not scope.everything:
         qs = qs.filter(report__region_path__startswith=scope.path)
     return qs
+
+
+# --- for the pages (console, inbox, case page) -----------------------------------------------
+
+# The steps the sweep takes by itself: no person's step, so no reason to refuse a form drawn
+# before one of them (dispatch.services.dispatch_act_as_seen).
+SWEEP_STEPS = ("remind", "urge", "supervise")
+
+
+def case_last_step_for(*, report_id: int):
+    """The id of the latest step a person took on the case (its last event that the sweep did
+    not write), or None: what an action form drawn now was decided on. One indexed query."""
+    return (
+        ReportEvent.objects.filter(report_id=report_id)
+        .exclude(transition__in=SWEEP_STEPS)
+        .order_by("-at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def inbox_counts_for(*, user: User, now: datetime) -> dict[str, int]:
+    """How many of the unit's open routings are in each inbox state, and in all (``total``):
+    one query whatever the inbox's size (the home page's figures)."""
+    qs = inbox_for(user=user).order_by()
+    counts = {
+        state: Count("pk", filter=inbox_state_q(state, now=now)) for state in InboxState.CHOICES
+    }
+    return qs.aggregate(total=Count("pk"), **counts)
+
+
+def reply_proposals_for(*, now: datetime) -> dict[str, object]:
+    """By grade, the reply deadline the rule proposes for a case routed at ``now`` (a
+    :class:`grid.workdays.Deadline`; the latest the officer may set): one rule query per grade
+    and one calendar query per distinct rule."""
+    by_rule: dict[tuple, object] = {}
+    proposals = {}
+    for grade in Grade.values:
+        rule = rule_for(ClockKind.REPLY, grade=grade)
+        key = (rule.limit, rule.unit)
+        if key not in by_rule:
+            by_rule[key] = rule.deadline_from(now)
+        proposals[grade] = by_rule[key]
+    return proposals

@@ -69,7 +69,8 @@ def liaison(city, **kw):
             liaison,
             "home-unit_liaison",
             "Cases for my unit",
-            "Cases assigned to your unit, with their deadlines, will appear here",
+            # dispatch's inbox stands in for reports' work list on a unit's home page
+            "Cases the city routes to your unit, to lead or to co-handle, appear here",
         ),
         (
             lambda c: c.city_user(Role.DUTY_OFFICER),

@@ -37,7 +37,7 @@ def app_templates(settings, tmp_path):
     )
     (folder / "_actions.html").write_text(
         '<form data-testid="caseapp-action" method="post">{% csrf_token %}'
-        "<input name=\"note\" value=\"{{ typed|default:'' }}\"></form>"
+        '<input name="note" value="{{ typed|default:\'\' }}"></form>'
     )
     (folder / "_help.html").write_text('<p data-testid="caseapp-help">{{ field_id }}</p>')
     engine = {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}

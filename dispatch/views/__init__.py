@@ -1,0 +1,1 @@
+"""Dispatch pages (thin views): console, inbox, a case's actions, the supervision notice."""
