@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dispatch import tell
 from dispatch.deadlines import explanation_due, iso
@@ -39,6 +40,13 @@ from grid.models import User
 from reports.models import Report, ReportEvent
 
 logger = logging.getLogger(__name__)
+
+# What is late, as a supervision notice says it.
+DEADLINE_WORDS = {
+    ClockKind.CLAIM: gettext_lazy("claiming the case"),
+    ClockKind.REPLY: gettext_lazy("the reply"),
+    ClockKind.PROMISE: gettext_lazy("the promised completion"),
+}
 
 TELL = {
     ClockStepKind.REMIND: "dispatch_remind",
@@ -199,11 +207,13 @@ def _issue_notice(clock: Clock, *, step: ClockStep) -> SupervisionNotice:
     due = explanation_due(issued_at=step.due_at)
     with translation.override(settings.LANGUAGE_CODE):
         demand = _(
-            "Complete the %(deadline)s of case %(number)s at once, report how it is handled, "
-            "and give a written explanation of the delay by %(explain)s."
+            "The deadline for %(deadline)s on case %(number)s passed at %(due)s. Complete it at "
+            "once, report how the case is handled, and give a written explanation of the delay "
+            "by %(explain)s."
         ) % {
-            "deadline": ClockKind(clock.kind).label,
+            "deadline": DEADLINE_WORDS[clock.kind],
             "number": clock.report.case_number,
+            "due": _local(clock.due_at),
             "explain": _local(due.at),
         }
     return SupervisionNotice.objects.create(
