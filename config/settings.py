@@ -383,4 +383,4 @@ LOGGING = {
 # working days. Every other deadline of a routing is a rule (grid.ClockRule, in the admin).
 DISPATCH_EXPLANATION_WORKING_DAYS = env.int("DISPATCH_EXPLANATION_WORKING_DAYS", default=2)
 # How many clocks one run of the reminder sweep handles per batch (each in its own transaction).
-DISPATCH_SWEEP_BATCH = env.int("DISPATCH_SWEEP_BATCH", default=500)
+DISPATCH_SWEEP_BATCH = env.int("DISPATCH_SWEEP_BATCH", default=1000)

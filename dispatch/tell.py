@@ -15,7 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from grid.models import Level, Region, Role, User
-from notifications.services import notify, notify_where
+from notifications.services import Message, notify, notify_many, notify_where
 from reports.models import Report
 
 
@@ -50,7 +50,19 @@ KINDS: dict[str, NotificationKind] = {
 
 
 def case_url(report: Report) -> str:
-    return reverse("report-detail", args=[report.pk])
+    return _case_url(report.pk)
+
+
+def _case_url(pk: int) -> str:
+    """``reverse("report-detail", args=[pk])``, the pattern resolved once, not per message."""
+    global _URL_PARTS
+    if _URL_PARTS is None:
+        head, _sentinel, tail = reverse("report-detail", args=[987654321]).partition("987654321")
+        _URL_PARTS = (head, tail)
+    return f"{_URL_PARTS[0]}{pk}{_URL_PARTS[1]}"
+
+
+_URL_PARTS: tuple[str, str] | None = None
 
 
 def _tell(recipients, *, kind: str, report: Report, text: str = "") -> int:
@@ -110,3 +122,21 @@ def tell_people(ids: Iterable[int], *, kind: str, report: Report, text: str = ""
         text=text or report.title,
         url=case_url(report),
     )
+
+
+def tell_each(messages: Iterable[tuple[Iterable[int], str, Report, str]]) -> int:
+    """Many messages at once, each ``(people, kind, report, text)``: one INSERT for all."""
+    prepared = []
+    for people, kind, report, text in messages:
+        if kind not in KINDS:
+            raise LookupError(f"Undeclared notification kind {kind!r}")
+        prepared.append(
+            Message(
+                recipient_ids=people,
+                kind=kind,
+                subject=report.case_number,
+                text=text or report.title,
+                url=case_url(report),
+            )
+        )
+    return notify_many(messages=prepared)
