@@ -1,0 +1,31 @@
+"""The preferences page's form: the model's fields and rules (the service validates again)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db import models
+
+from notifications.models import Preference
+from notifications.services import PREFERENCE_FIELDS
+
+
+def _formfield(field: models.Field, **kwargs) -> forms.Field | None:
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"  # robots are on https (Django 6's default)
+    return field.formfield(**kwargs)
+
+
+class PreferenceForm(forms.ModelForm):
+    """A person's channels, addresses, digest and language."""
+
+    class Meta:
+        model = Preference
+        fields = PREFERENCE_FIELDS
+        formfield_callback = _formfield
+        widgets = {
+            "wecom_url": forms.URLInput(attrs={"placeholder": "https://qyapi.weixin.qq.com/…"}),
+            "dingtalk_url": forms.URLInput(attrs={"placeholder": "https://oapi.dingtalk.com/…"}),
+            "feishu_url": forms.URLInput(attrs={"placeholder": "https://open.feishu.cn/…"}),
+            "dingtalk_secret": forms.TextInput(attrs={"autocomplete": "off"}),
+            "feishu_secret": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
