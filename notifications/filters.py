@@ -13,8 +13,13 @@ from notifications.models import Notification
 class NotificationFilter(filters.FilterSet):
     """``?unread=true``: only the notifications not read yet."""
 
-    unread = filters.BooleanFilter(
-        method="filter_unread", label=_("Unread only"), help_text=_("Only unread notifications.")
+    # true or false, nothing else: a value it cannot honour is refused (400), not ignored.
+    unread = filters.TypedChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
+        method="filter_unread",
+        label=_("Unread only"),
+        help_text=_("true: only unread notifications."),
     )
 
     class Meta:
