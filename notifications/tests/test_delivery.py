@@ -167,8 +167,10 @@ def test_the_message_is_in_the_recipients_language(city, robot, settings):
         )
     notifications_drain()
     texts = {r["path"]: r["json"]["text"]["content"] for r in robot.requests}
-    assert "已上报" in texts["/cn"] or "上报市级" in texts["/cn"] or "事项" in texts["/cn"]
-    assert "Case YZ-1" in texts["/en"]
+    assert texts["/cn"].startswith("已上报市平台：事项 YZ-1\n\n事项 YZ-1：已上报市平台。\n标题")
+    assert "查看事项：https://grid.example.gov.cn/reports/1/" in texts["/cn"]
+    assert texts["/en"].startswith("Escalated to the city: case YZ-1\n\nCase YZ-1: Escalated")
+    assert "Open the case: https://grid.example.gov.cn/reports/1/" in texts["/en"]
     assert "Escalated to the city" in texts["/en"]
 
 
