@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext as _
 
 from notifications.models import Preference
 from notifications.services import PREFERENCE_FIELDS
@@ -29,3 +31,12 @@ class PreferenceForm(forms.ModelForm):
             "dingtalk_secret": forms.TextInput(attrs={"autocomplete": "off"}),
             "feishu_secret": forms.TextInput(attrs={"autocomplete": "off"}),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        code = settings.LANGUAGE_CODE
+        default = dict(settings.LANGUAGES).get(code, code)
+        self.fields["language"].choices = [
+            ("", _("The site's language (%(name)s)") % {"name": default}),
+            *settings.LANGUAGES,
+        ]
