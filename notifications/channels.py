@@ -1,11 +1,13 @@
 """Sending one message on one channel: e-mail, or a group-chat robot's webhook.
 
 Robots (WeCom 企业微信, DingTalk 钉钉, Feishu 飞书) each take one JSON POST of their own shape
-and answer JSON with an error code. They are called with the standard library's ``urllib``,
+and answer JSON with an error code. They are called with the standard library's ``http.client``,
 not a notification library: apprise (the maintained one) would bring a dependency and its
 own plugin per vendor, whose URLs are fixed to the vendors' hosts — so the tests could not
 point them at a server on 127.0.0.1, and we would still need our own host allow-list in front
-of it. What a robot needs is small: a body, an optional signature, a timeout, no redirects.
+of it. What a robot needs is small: a body, an optional signature, a timeout, no redirects,
+and a connection kept open between messages (per thread and host: a TLS handshake with a
+vendor costs more than the message).
 
 Webhook URLs come from people, so they are a server-side request forgery risk: only hosts in
 ``NOTIFICATIONS_WEBHOOK_HOSTS`` are accepted (the three vendors' robot hosts by default), over
@@ -18,12 +20,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
+import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -128,14 +130,64 @@ def robot_request(
     raise ValueError(f"not a robot channel: {channel}")
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an error: it could lead anywhere, past the host allow-list."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        raise SendError(f"HTTP {code}: redirected to {newurl[:200]}")
+# Connections kept open per thread and robot host (HTTP/1.1 keep-alive): the TLS handshake
+# with a vendor costs more than the message itself.
+_connections = threading.local()
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+def _connection(scheme: str, host: str, port: int | None) -> http.client.HTTPConnection:
+    pool = getattr(_connections, "pool", None)
+    if pool is None:
+        pool = _connections.pool = {}
+    key = (scheme, host, port)
+    timeout = settings.NOTIFICATIONS_WEBHOOK_TIMEOUT
+    connection = pool.get(key)
+    if connection is None:
+        kind = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+        connection = pool[key] = kind(host, port, timeout=timeout)
+    elif connection.sock is not None:
+        connection.sock.settimeout(timeout)
+    connection.timeout = timeout
+    return connection
+
+
+def _drop(scheme: str, host: str, port: int | None) -> None:
+    connection = getattr(_connections, "pool", {}).pop((scheme, host, port), None)
+    if connection is not None:
+        connection.close()
+
+
+def _post(url: str, body: bytes) -> tuple[int, str, bytes]:
+    """POST ``body`` to ``url`` on a kept-open connection; (status, reason, answer).
+
+    A kept connection the server closed meanwhile is opened again once. Redirects are not
+    followed (http.client never does).
+    """
+    parts = urllib.parse.urlsplit(url)
+    target = parts.path or "/"
+    if parts.query:
+        target = f"{target}?{parts.query}"
+    key = (parts.scheme, parts.hostname, parts.port)
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    for retry in (True, False):
+        connection = _connection(*key)
+        reused = connection.sock is not None
+        try:
+            connection.request("POST", target, body=body, headers=headers)
+            response = connection.getresponse()
+            answer = response.read(65536)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            _drop(*key)
+            if retry and reused:
+                continue
+            raise
+        except BaseException:
+            _drop(*key)
+            raise
+        if response.will_close:
+            _drop(*key)
+        return response.status, response.reason, answer
+    raise AssertionError("unreachable")
 
 
 def _robot_error(channel: str, answer: dict) -> str | None:
@@ -154,21 +206,14 @@ def post_robot(channel: str, url: str, secret: str, message: Message) -> None:
     if problem:
         raise SendError(problem)
     target, body = robot_request(channel, url, secret, message)
-    request = urllib.request.Request(  # noqa: S310 - scheme and host checked just above
-        target,
-        data=json.dumps(body, ensure_ascii=False).encode(),
-        headers={"Content-Type": "application/json; charset=utf-8"},
-        method="POST",
-    )
     try:
-        with _opener.open(request, timeout=settings.NOTIFICATIONS_WEBHOOK_TIMEOUT) as response:
-            raw = response.read(65536)
-    except urllib.error.HTTPError as error:
-        raise SendError(f"HTTP {error.code} {error.reason}"[:500]) from None
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        raise SendError(
-            str(getattr(error, "reason", error))[:500] or type(error).__name__
-        ) from None
+        status, reason, raw = _post(target, json.dumps(body, ensure_ascii=False).encode())
+    except (OSError, http.client.HTTPException, ValueError) as error:  # timeouts are OSErrors
+        raise SendError(str(error)[:500] or type(error).__name__) from None
+    if 300 <= status < 400:
+        raise SendError(f"HTTP {status} {reason}: redirected, not followed"[:500])
+    if not 200 <= status < 300:
+        raise SendError(f"HTTP {status} {reason}"[:500])
     try:
         answer = json.loads(raw or b"{}")
     except ValueError:

@@ -32,6 +32,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from notifications import channels
@@ -173,6 +174,23 @@ def _claim(*, now: datetime, batch_size: int) -> tuple[list[Delivery], datetime]
     return rows, lease_until
 
 
+_pools: dict[int, ThreadPoolExecutor] = {}
+
+
+def _sender_pool() -> ThreadPoolExecutor | None:
+    """The threads that send (``NOTIFICATIONS_SEND_THREADS``; none for 1), kept for the
+    process's life so that their robot connections stay open between batches."""
+    threads = settings.NOTIFICATIONS_SEND_THREADS
+    if threads <= 1:
+        return None
+    pool = _pools.get(threads)
+    if pool is None:
+        pool = _pools[threads] = ThreadPoolExecutor(
+            max_workers=threads, thread_name_prefix="notifications-send"
+        )
+    return pool
+
+
 def _try(delivery: Delivery, preference: Preference | None) -> tuple[str | None, datetime]:
     """Send one delivery; (why it failed or None, when it was tried)."""
     address, secret = preference.address(delivery.channel) if preference else ("", "")
@@ -202,31 +220,28 @@ def deliveries_send_due(*, now: datetime, batch_size: int) -> DrainResult:
             cancelled.append(delivery)  # the person turned the channel off, or left
         else:
             to_send.append((delivery, preference))
-    threads = max(1, min(settings.NOTIFICATIONS_SEND_THREADS, len(to_send)))
-    if threads == 1:
+    pool = _sender_pool()
+    if pool is None or len(to_send) < 2:
         outcomes = [_try(d, p) for d, p in to_send]
     else:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            outcomes = list(pool.map(lambda pair: _try(*pair), to_send))
+        outcomes = list(pool.map(lambda pair: _try(*pair), to_send))
 
     attempts: list[DeliveryAttempt] = []
+    sent_ids: list[int] = []
+    failures: list[Delivery] = []  # rare: written row by row
     limit = settings.NOTIFICATIONS_MAX_ATTEMPTS
     for (delivery, _preference), (error, at) in zip(to_send, outcomes, strict=True):
-        delivery.attempts += 1
         attempts.append(
             DeliveryAttempt(delivery=delivery, at=at, ok=error is None, error=error or "")
         )
         if error is None:
-            delivery.status, delivery.sent_at, delivery.next_attempt_at = (
-                DeliveryStatus.SENT,
-                at,
-                None,
-            )
-            delivery.last_error = ""
-            result.sent += 1
-        elif delivery.attempts >= limit:
+            sent_ids.append(delivery.pk)
+            continue
+        delivery.attempts += 1
+        delivery.last_error = error
+        failures.append(delivery)
+        if delivery.attempts >= limit:
             delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
-            delivery.last_error = error
             result.failed += 1
             logger.warning(
                 "Delivery %s (%s) given up after %d attempts: %s",
@@ -237,22 +252,41 @@ def deliveries_send_due(*, now: datetime, batch_size: int) -> DrainResult:
             )
         else:
             delivery.next_attempt_at = at + retry_pause(delivery.attempts)
-            delivery.last_error = error
             result.retrying += 1
-    for delivery in cancelled:
-        delivery.status, delivery.next_attempt_at = DeliveryStatus.CANCELLED, None
-        delivery.last_error = "channel turned off"
-        result.cancelled += 1
+    result.sent = len(sent_ids)
+    result.cancelled = len(cancelled)
     with transaction.atomic():
         DeliveryAttempt.objects.bulk_create(attempts, batch_size=500)
         # Only where the claim still holds (a claim that ran out belongs to another worker).
-        Delivery.objects.filter(
+        claimed = Delivery.objects.filter(
             status=DeliveryStatus.PENDING, next_attempt_at=lease_until
-        ).bulk_update(
-            rows,
-            ["status", "attempts", "next_attempt_at", "sent_at", "last_error"],
-            batch_size=500,
         )
+        if sent_ids:
+            # One statement for the batch, each row's sending time its own attempt's.
+            claimed.filter(pk__in=sent_ids).update(
+                status=DeliveryStatus.SENT,
+                attempts=F("attempts") + 1,
+                next_attempt_at=None,
+                last_error="",
+                sent_at=Subquery(
+                    DeliveryAttempt.objects.filter(delivery=OuterRef("pk"), ok=True)
+                    .order_by("-at")
+                    .values("at")[:1]
+                ),
+            )
+        if cancelled:
+            claimed.filter(pk__in=[d.pk for d in cancelled]).update(
+                status=DeliveryStatus.CANCELLED,
+                next_attempt_at=None,
+                last_error="channel turned off",
+            )
+        for delivery in failures:
+            claimed.filter(pk=delivery.pk).update(
+                status=delivery.status,
+                attempts=delivery.attempts,
+                next_attempt_at=delivery.next_attempt_at,
+                last_error=delivery.last_error,
+            )
     return result
 
 

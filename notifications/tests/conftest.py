@@ -37,6 +37,7 @@ class Robot:
     port: int
     requests: list[dict] = field(default_factory=list)
     status: int = 200
+    drop_connections: bool = False  # close each connection after answering, without saying so
     answer: dict = field(default_factory=lambda: {"errcode": 0, "errmsg": "ok"})
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -55,12 +56,20 @@ def robot(settings) -> Iterator[Robot]:
     state: dict = {}
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keeps connections open, as the vendors' servers do
+        disable_nagle_algorithm = True
+
         def do_POST(self) -> None:
             robot = state["robot"]
             raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             with robot.lock:
                 robot.requests.append(
-                    {"path": self.path, "json": json.loads(raw), "headers": dict(self.headers)}
+                    {
+                        "path": self.path,
+                        "json": json.loads(raw),
+                        "headers": dict(self.headers),
+                        "client_port": self.client_address[1],
+                    }
                 )
                 status, answer = robot.status, robot.answer
             body = json.dumps(answer).encode()
@@ -69,13 +78,16 @@ def robot(settings) -> Iterator[Robot]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+            if robot.drop_connections:
+                self.close_connection = True
 
         def log_message(self, *args) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
     state["robot"] = Robot(port=server.server_address[1])
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield state["robot"]
     server.shutdown()

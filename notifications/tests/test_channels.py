@@ -76,7 +76,7 @@ def test_a_redirect_is_not_followed(settings):
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Redirecting)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     try:
         with pytest.raises(SendError, match="redirected"):
             post_robot("wecom", f"http://127.0.0.1:{server.server_address[1]}/h", "", MESSAGE)
@@ -123,3 +123,17 @@ def test_a_long_text_is_cut_to_what_the_robot_takes(channel):
     assert len(text.encode()) <= TEXT_LIMITS[channel]
     assert text.endswith("…")
     json.dumps(body)  # still JSON
+
+
+def test_a_connection_is_kept_open_between_messages(robot, settings):
+    for n in range(3):
+        post_robot("wecom", robot.url(), "", Message(subject=str(n), body=""))
+    assert len({r["client_port"] for r in robot.requests}) == 1
+
+
+def test_a_kept_connection_the_robot_closed_is_opened_again(robot):
+    robot.drop_connections = True
+    for n in range(3):
+        post_robot("wecom", robot.url(), "", Message(subject=str(n), body=""))
+    assert [r["json"]["text"]["content"] for r in robot.requests] == ["0", "1", "2"]
+    assert len({r["client_port"] for r in robot.requests}) == 3
