@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from demo_people import log_in
+from playwright.sync_api import expect
 
 from reports.tests.factories import submit
 
@@ -52,13 +53,13 @@ def test_the_bell_the_list_and_the_preferences(page, live_server, demo_users):
     # Mark one read: the row and the bell change in place (htmx, out-of-band swap).
     page.set_viewport_size(SIZES[0])
     rows.first.get_by_test_id("mark-read").click()
-    page.wait_for_function("document.querySelector('[data-testid=bell-count]').textContent === '3'")
-    assert page.locator("[data-unread=true]").count() == 3
+    expect(page.get_by_test_id("bell-count")).to_have_text("3")
+    expect(page.locator("[data-unread=true]")).to_have_count(3)
     assert page.url == f"{live_server.url}/notifications/"
 
     page.get_by_test_id("mark-all-read").click()
-    page.wait_for_function("!document.querySelector('[data-testid=bell-count]')")
-    assert page.locator("[data-unread=true]").count() == 0
+    expect(page.get_by_test_id("bell-count")).to_have_count(0)
+    expect(page.locator("[data-unread=true]")).to_have_count(0)
     _shoot(page, "list-read")
 
     page.goto(f"{live_server.url}/notifications/preferences/")
