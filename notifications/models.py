@@ -11,6 +11,7 @@ until ``NOTIFICATIONS_MAX_ATTEMPTS``.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -160,8 +161,6 @@ class Preference(models.Model):
     SECRET_FIELDS = {Channel.DINGTALK: "dingtalk_secret", Channel.FEISHU: "feishu_secret"}
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         errors = {
             address: _("Give the address of a channel you turn on.")
             for switch, address in self.ADDRESS_FIELDS.values()
