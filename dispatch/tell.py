@@ -1,8 +1,11 @@
-"""Who dispatch tells, and the kinds of notification it sends (one declaration each).
+"""Who dispatch tells, and the kinds of notification it sends (one declaration each, declared
+with notifications' registry at start-up: :func:`register_kinds`).
 
 Rows are written in the caller's transaction (:mod:`notifications.services`: the outbox), so a
 notification commits or rolls back with the step it announces. Urgent kinds (a major case, a
-supervision notice) are to go out at once on every channel a person has.
+supervision notice) go out at once on every channel a person has, never in a digest. They are
+worded like the case's own steps (``templates/notifications/report-subject.txt``, ``-body.txt``:
+"Case YZ-…: <what happened>.").
 """
 
 from __future__ import annotations
@@ -47,6 +50,17 @@ KINDS: dict[str, NotificationKind] = {
         NotificationKind("dispatch_supervision", _("Supervision notice issued"), urgent=True),
     )
 }
+
+
+TEMPLATE = "notifications/report"  # reports' words for a step of a case
+
+
+def register_kinds() -> None:
+    """Declare every kind dispatch sends (called from ``DispatchConfig.ready()``)."""
+    from notifications.kinds import Kind, register_kind
+
+    for kind in KINDS.values():
+        register_kind(Kind(kind.name, kind.label, urgent=kind.urgent, template=TEMPLATE))
 
 
 def case_url(report: Report) -> str:

@@ -35,3 +35,11 @@ def nav_links(context: Context) -> SafeString:
     links = registry.nav_links.panels_for(request, timezone.now())
     # Each part is a rendered template, safe already; joining them loses only the mark.
     return mark_safe("".join(_render(context, link, {}) for link in links))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def header_items(context: Context) -> SafeString:
+    """``{% header_items %}``: the items other apps put in the page header (e.g. the bell)."""
+    request = context["request"]
+    items = registry.header_items.panels_for(request, timezone.now())
+    return mark_safe("".join(_render(context, item, {}) for item in items))  # noqa: S308
