@@ -83,3 +83,14 @@ def _seeded_data_after_flush(request):
 
     seeding = importlib.import_module("grid.migrations.0007_seed_calendar_and_clock_rules")
     seeding.seed(apps, None)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _broker_in_memory():
+    """Tasks published by tests (a drain after each notification) go to an in-memory broker:
+    never the filesystem queue under var/ that ``make run``'s worker reads, nor a developer's
+    Redis. Tests run tasks by calling them (no eager mode)."""
+    from config.celery import app
+
+    app.conf.broker_url = "memory://"
+    app.conf.broker_transport_options = {}

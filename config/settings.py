@@ -368,6 +368,33 @@ REPORT_DISCOVERED_MAX_AGE_DAYS = env.int("REPORT_DISCOVERED_MAX_AGE_DAYS", defau
 # The longest text a report may have (the page, the API and the intake service refuse more).
 REPORT_BODY_MAX_CHARS = env.int("REPORT_BODY_MAX_CHARS", default=20_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Notifications (notifications.delivery) -------------------------------------------------
+# Mail: a URL (django-environ), e.g. smtp+tls://user:password@smtp.example.gov.cn:587;
+# the console backend by default (mails are printed by the worker).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="网情网格 <noreply@localhost>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Links in e-mails and robot messages lead here.
+NOTIFICATIONS_SITE_URL = env.str("NOTIFICATIONS_SITE_URL", default="http://127.0.0.1:8000")
+# The only hosts a robot webhook may point at (server-side request forgery): the vendors'.
+NOTIFICATIONS_WEBHOOK_HOSTS = env.list(
+    "NOTIFICATIONS_WEBHOOK_HOSTS",
+    default=["qyapi.weixin.qq.com", "oapi.dingtalk.com", "open.feishu.cn"],
+)
+NOTIFICATIONS_WEBHOOK_TIMEOUT = env.float("NOTIFICATIONS_WEBHOOK_TIMEOUT", default=5.0)
+# A failed delivery is tried again after 1, 2, 4 … minutes (at most 6 hours between tries),
+# and given up (shown as failed in the admin) after this many tries.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
+NOTIFICATIONS_RETRY_SECONDS = env.int("NOTIFICATIONS_RETRY_SECONDS", default=60)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=6 * 3600)
+# A drain works in batches of this many rows, at most this many batches a run (the periodic
+# drain goes on from there), sending on this many threads at once. A worker's claim on a
+# batch lasts this long: one that dies mid-batch leaves it to be tried again after it.
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=200)
+NOTIFICATIONS_MAX_BATCHES = env.int("NOTIFICATIONS_MAX_BATCHES", default=100)
+NOTIFICATIONS_SEND_THREADS = env.int("NOTIFICATIONS_SEND_THREADS", default=8)
+NOTIFICATIONS_CLAIM_SECONDS = env.int("NOTIFICATIONS_CLAIM_SECONDS", default=600)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
@@ -383,4 +410,4 @@ LOGGING = {
 # working days. Every other deadline of a routing is a rule (grid.ClockRule, in the admin).
 DISPATCH_EXPLANATION_WORKING_DAYS = env.int("DISPATCH_EXPLANATION_WORKING_DAYS", default=2)
 # How many clocks one run of the reminder sweep handles per batch (each in its own transaction).
-DISPATCH_SWEEP_BATCH = env.int("DISPATCH_SWEEP_BATCH", default=500)
+DISPATCH_SWEEP_BATCH = env.int("DISPATCH_SWEEP_BATCH", default=1000)

@@ -10,6 +10,7 @@ class DispatchConfig(AppConfig):
     verbose_name = _("Dispatch")
 
     def ready(self) -> None:
+        from dispatch import tell
         from dispatch.forms import RouteDispatchForm
         from dispatch.services import routing
         from dispatch.services.actions import UnknownAction
@@ -29,6 +30,9 @@ class DispatchConfig(AppConfig):
         hooks.register_visibility(routing.co_handled_cases)
         for name, (done, plain) in STEPS.items():
             hooks.register_step(name, done=done, plain=plain)
+
+        # The kinds of notification dispatch sends (notifications.kinds).
+        tell.register_kinds()
 
         # What dispatch's refusals mean (grid.errors): an unknown action is a 404; a wrong
         # state a 409 like a transition's (ActionNotAllowed is a TransitionNotAllowed).

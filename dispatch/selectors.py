@@ -230,6 +230,7 @@ INBOX_COLUMNS = (
     "report__status",
     "report__category",
     "report__region__id",
+    "report__region__code",
     "report__region__name",
 )
 

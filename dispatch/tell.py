@@ -1,8 +1,11 @@
-"""Who dispatch tells, and the kinds of notification it sends (one declaration each).
+"""Who dispatch tells, and the kinds of notification it sends (one declaration each, declared
+with notifications' registry at start-up: :func:`register_kinds`).
 
 Rows are written in the caller's transaction (:mod:`notifications.services`: the outbox), so a
 notification commits or rolls back with the step it announces. Urgent kinds (a major case, a
-supervision notice) are to go out at once on every channel a person has.
+supervision notice) go out at once on every channel a person has, never in a digest. They are
+worded like the case's own steps (``templates/notifications/report-subject.txt``, ``-body.txt``:
+"Case YZ-…: <what happened>.").
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from grid.models import Level, Region, Role, User
-from notifications.services import notify, notify_where
+from notifications.services import Message, notify, notify_many, notify_where
 from reports.models import Report
 
 
@@ -49,8 +52,31 @@ KINDS: dict[str, NotificationKind] = {
 }
 
 
+TEMPLATE = "notifications/report"  # reports' words for a step of a case
+
+
+def register_kinds() -> None:
+    """Declare every kind dispatch sends (called from ``DispatchConfig.ready()``)."""
+    from notifications.kinds import Kind, register_kind
+
+    for kind in KINDS.values():
+        register_kind(Kind(kind.name, kind.label, urgent=kind.urgent, template=TEMPLATE))
+
+
 def case_url(report: Report) -> str:
-    return reverse("report-detail", args=[report.pk])
+    return _case_url(report.pk)
+
+
+def _case_url(pk: int) -> str:
+    """``reverse("report-detail", args=[pk])``, the pattern resolved once, not per message."""
+    global _URL_PARTS
+    if _URL_PARTS is None:
+        head, _sentinel, tail = reverse("report-detail", args=[987654321]).partition("987654321")
+        _URL_PARTS = (head, tail)
+    return f"{_URL_PARTS[0]}{pk}{_URL_PARTS[1]}"
+
+
+_URL_PARTS: tuple[str, str] | None = None
 
 
 def _tell(recipients, *, kind: str, report: Report, text: str = "") -> int:
@@ -110,3 +136,21 @@ def tell_people(ids: Iterable[int], *, kind: str, report: Report, text: str = ""
         text=text or report.title,
         url=case_url(report),
     )
+
+
+def tell_each(messages: Iterable[tuple[Iterable[int], str, Report, str]]) -> int:
+    """Many messages at once, each ``(people, kind, report, text)``: one INSERT for all."""
+    prepared = []
+    for people, kind, report, text in messages:
+        if kind not in KINDS:
+            raise LookupError(f"Undeclared notification kind {kind!r}")
+        prepared.append(
+            Message(
+                recipient_ids=people,
+                kind=kind,
+                subject=report.case_number,
+                text=text or report.title,
+                url=case_url(report),
+            )
+        )
+    return notify_many(messages=prepared)

@@ -8,9 +8,11 @@ a region is seen by the very next request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Expression
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
@@ -22,11 +24,27 @@ from grid.models import ApiToken, User, password_stamps
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
+# What higher apps read of the signed-in person on every page, in the query that loads them
+# (name -> a function making the expression, e.g. a count of the person's unread notifications).
+_annotations: dict[str, Callable[[], Expression]] = {}
+
+
+def register_signed_in_annotation(name: str, expression: Callable[[], Expression]) -> None:
+    """Load every person signed in with a session with ``name``, computed by ``expression()``
+    in the same query (no query of its own on each page). Called in ``AppConfig.ready()``;
+    registering a name again replaces it. Keep it cheap: it runs on every such request."""
+    _annotations[name] = expression
+
+
 class GridModelBackend(ModelBackend):
-    """Django's model backend; a signed-in person comes with their home node."""
+    """Django's model backend; a signed-in person comes with their home node (and with what
+    other apps registered, see :func:`register_signed_in_annotation`)."""
 
     def get_user(self, user_id):
-        user = User._default_manager.select_related("region").filter(pk=user_id).first()
+        people = User._default_manager.select_related("region")
+        if _annotations:
+            people = people.annotate(**{name: make() for name, make in _annotations.items()})
+        user = people.filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

@@ -28,11 +28,12 @@ cheap and their query count fixed (the home pages' query counts are pinned in te
 what the panel shows in a bounded number of queries, whatever the number of rows.
 
 Home panels are shown on the work-list home pages (people of grid points, county admins,
-units, the city platform, leaders), not on the operators' grid-maintenance page. Menu links
-are shown to every signed-in person, after "Home" and before "Grid browser"; a menu
-template renders ``<a>`` elements, marking the current page with ``aria-current="page"``
-(``request.resolver_match.url_name`` tells which page it is; it may be missing on error
-pages).
+units, the city platform, leaders), not on the operators' grid-maintenance page. Header items
+(``register_header``, e.g. notifications' bell) are shown to every signed-in person in the
+top bar, before their name. Menu links are shown to every signed-in person, after "Home"
+and before "Grid browser"; a menu template renders ``<a>`` elements, marking the current
+page with ``aria-current="page"`` (``request.resolver_match.url_name`` tells which page it
+is; it may be missing on error pages).
 
 Banners (``register_banner``, e.g. dispatch's open major cases) are shown to every signed-in
 person at the top of every page built on the base layout, above the page's messages, until
@@ -119,6 +120,7 @@ class Registry:
 
 home_panels = Registry("home")
 nav_links = Registry("nav")
+header_items = Registry("header")
 banners = Registry("banner")
 
 
@@ -130,6 +132,12 @@ def register_home_panel(provider: Provider, *, order: int = 100) -> Provider:
 def register_nav(provider: Provider, *, order: int = 100) -> Provider:
     """Show ``provider``'s links in the main menu (see the module's docstring)."""
     return nav_links.register(provider, order=order)
+
+
+def register_header(provider: Provider, *, order: int = 100) -> Provider:
+    """Show ``provider``'s item in the page header, before the signed-in person's name (e.g.
+    notifications' bell). Same contract as menu links; it runs on every full page."""
+    return header_items.register(provider, order=order)
 
 
 def register_banner(provider: Provider, *, order: int = 100) -> Provider:

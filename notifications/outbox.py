@@ -44,6 +44,23 @@ def publish_on_commit(task, *args, **kwargs) -> None:
     transaction.on_commit(functools.partial(_publish, task, args, kwargs), robust=True)
 
 
+def publish_once_on_commit(task) -> None:
+    """``publish_on_commit(task)`` (no arguments) unless this transaction already will.
+
+    For tasks that look for their own work (a drain): one publish per transaction however many
+    writes ask for it. Should the savepoint that asked first roll back, the publish goes with
+    it and the periodic sweep finds the rows instead (a delay, nothing lost).
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for _savepoints, func, _robust in connection.run_on_commit:
+            if getattr(func, "outbox_once", None) == task.name:
+                return
+    callback = functools.partial(_publish, task, (), {})
+    callback.outbox_once = task.name
+    transaction.on_commit(callback, robust=True)
+
+
 def _publish(task, args: tuple, kwargs: dict) -> bool:
     """Publish now; ``False`` when the broker could not be reached (or is left alone)."""
     global _paused_until

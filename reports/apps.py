@@ -54,3 +54,8 @@ class ReportsConfig(AppConfig):
         from reports import panels
 
         panels.register()
+
+        # The kinds of notification the workflow sends (notifications.kinds).
+        from reports.notices import register_kinds
+
+        register_kinds()

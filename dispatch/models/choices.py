@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class AssignmentState(models.TextChoices):
     """Where one routing of a case stands."""
 
-    ACTIVE = "active", _("Active")  # the case's current routing: its units are working on it
+    ACTIVE = "active", _("In progress")  # the case's current routing: its units are working on it
     BOUNCED = "bounced", _("Sent back as not the unit's")  # a misroute, counted against it
     CLOSED = "closed", _("Closed")  # the case closed on this routing
     SUPERSEDED = "superseded", _("Superseded")  # the case was reopened: a new routing took over

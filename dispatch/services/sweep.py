@@ -4,26 +4,33 @@ explanation — exactly once each, with catch-up.
 
 A run takes ``now`` once and acts on every step due up to then that was not taken yet, in
 bounded batches read off the partial index of clocks with a step due (``clock_due``): a second
-run right after reads an empty index range. Each clock is handled in its own transaction,
-the case's row locked first (as every service of the case locks it) and skipped if another
-sweep holds it; each step is a row unique per (clock, step) written in a savepoint, so two
-sweeps at once, or one run twice, take it once. The moment recorded is when the step was due,
-not when the run happened: a run after two days without beat records the reminder at its
-moment, the urging at the deadline, the supervision after the grace; only the latest step of
-a clock caught up is told (a reminder "due soon" of a deadline long passed would mislead).
+run right after reads an empty index range and nothing else. Each batch is one transaction:
+the batch's cases are locked first (as every service of a case locks it; a case another
+transaction holds is left to the next run) and then their clocks; the steps are inserted with
+``ON CONFLICT DO NOTHING`` on the unique (clock, step) constraint, and only the steps that
+insert are acted on (events, notices, notifications) — so two sweeps at once, or one run twice,
+take each step once, and nothing is decided by a prior read. The handled marker (the clock's
+next step) is written in the same transaction.
+
+The moment recorded is when the step fell due, not when the run happened: a run after two days
+without beat records the reminder at its moment, the urging at the deadline and the supervision
+after the grace; only the latest step of a clock caught up is told (a reminder "due soon" of a
+deadline long passed would mislead).
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.utils import formats, timezone, translation
+from django.db import connection, transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dispatch import tell
 from dispatch.deadlines import explanation_due, iso
@@ -35,10 +42,49 @@ from dispatch.models import (
     ClockStepKind,
     SupervisionNotice,
 )
-from grid.models import User
+from grid.models import Role, User
 from reports.models import Report, ReportEvent
 
 logger = logging.getLogger(__name__)
+
+# What is late, as a supervision notice says it.
+DEADLINE_WORDS = {
+    ClockKind.CLAIM: gettext_lazy("claiming the case"),
+    ClockKind.REPLY: gettext_lazy("the reply"),
+    ClockKind.PROMISE: gettext_lazy("the promised completion"),
+}
+
+# What the sweep reads of a clock, its routing, case and unit.
+CLOCK_COLUMNS = (
+    "id",
+    "assignment_id",
+    "report_id",
+    "unit_id",
+    "kind",
+    "due_at",
+    "assumed_weekdays",
+    "remind_at",
+    "supervise_at",
+    "next_step",
+    "next_at",
+    "stopped_at",
+    "assignment__id",
+    "assignment__state",
+    "report__id",
+    "report__case_number",
+    "report__title",
+    "report__status",
+    "report__region_path",
+    "unit__id",
+    "unit__name",
+)
+
+# Each step and the moment it falls due (a clock's own columns), in their order.
+MOMENTS = (
+    (ClockStepKind.REMIND, "remind_at"),
+    (ClockStepKind.URGE, "due_at"),
+    (ClockStepKind.SUPERVISE, "supervise_at"),
+)
 
 TELL = {
     ClockStepKind.REMIND: "dispatch_remind",
@@ -54,7 +100,6 @@ class SweepResult:
     steps: Counter = field(default_factory=Counter)
     clocks: int = 0
     skipped: int = 0
-    failed: int = 0
 
     @property
     def taken(self) -> int:
@@ -67,7 +112,7 @@ def clocks_sweep(*, now: datetime | None = None, batch: int | None = None) -> Sw
     batch = batch or settings.DISPATCH_SWEEP_BATCH
     system = User.objects.system()
     result = SweepResult()
-    passed: set[int] = set()  # skipped (another sweep holds them) or failed: not again
+    passed: set[int] = set()  # clocks whose case another transaction holds: the next run's
     while True:
         due = list(
             Clock.objects.filter(next_at__lte=now)
@@ -75,153 +120,237 @@ def clocks_sweep(*, now: datetime | None = None, batch: int | None = None) -> Sw
             .order_by("next_at", "pk")
             .values_list("pk", "report_id")[:batch]
         )
-        for clock_id, report_id in due:
-            result.clocks += 1
-            try:
-                taken = _sweep_clock(clock_id, report_id=report_id, now=now, system=system)
-            except Exception:
-                logger.exception(
-                    "Reminder sweep: clock %s failed; left for the next run.", clock_id
-                )
-                result.failed += 1
-                passed.add(clock_id)
-                continue
-            if taken is None:
-                result.skipped += 1
-                passed.add(clock_id)
-            else:
-                result.steps.update(taken)
+        if not due:
+            return result
+        with transaction.atomic():
+            skipped = _sweep_batch(due, now=now, system=system, result=result)
+        passed |= skipped
         if len(due) < batch:
             return result
 
 
-def _sweep_clock(clock_id: int, *, report_id: int, now: datetime, system: User) -> list[str] | None:
-    """Take the due steps of one clock; the kinds taken, or None if another sweep has it."""
-    with transaction.atomic():
-        locked = list(
-            Report.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=report_id)
-            .values_list("pk", flat=True)
-        )
-        if not locked:
-            return None
-        clock = (
-            Clock.objects.select_for_update(of=("self",))
-            .select_related("assignment", "report", "unit")
-            .filter(pk=clock_id, next_at__lte=now)
-            .first()
-        )
-        if clock is None:  # done meanwhile (by another sweep, or the clock stopped)
-            return []
+def _sweep_batch(due: list[tuple[int, int]], *, now, system: User, result: SweepResult) -> set:
+    """Take the due steps of one batch of clocks; the clocks skipped (their case is held)."""
+    result.clocks += len(due)
+    locked = set(
+        Report.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk__in={report_id for _clock, report_id in due})
+        .values_list("pk", flat=True)
+    )
+    skipped = {clock_id for clock_id, report_id in due if report_id not in locked}
+    result.skipped += len(skipped)
+    clocks = list(
+        Clock.objects.select_for_update(of=("self",))
+        .select_related("assignment", "report", "unit")
+        .only(*CLOCK_COLUMNS)
+        .filter(pk__in=[c for c, r in due if r in locked], next_at__lte=now)
+        .order_by("next_at", "pk")
+    )
+    # What is due on each clock, in order; a clock whose routing ended takes nothing more.
+    planned: list[tuple[Clock, str, datetime]] = []
+    ended = []
+    for clock in clocks:
         if clock.stopped_at is not None or clock.assignment.state != AssignmentState.ACTIVE:
-            Clock.objects.filter(pk=clock.pk).update(next_step="", next_at=None)
-            return []
-        taken: list[ClockStep] = []
+            ended.append(clock.pk)
+            continue
         step, moment = clock.next_step, clock.next_at
         while step and moment is not None and moment <= now:
-            made = _take(clock, kind=step, moment=moment, now=now, system=system)
-            if made is not None:
-                taken.append(made)
+            planned.append((clock, step, moment))
             step, moment = clock.step_after(step)
-        clock.next_step, clock.next_at = step, moment
-        clock.save(update_fields=["next_step", "next_at"])
-        if taken:
-            _tell(clock, taken[-1])
-        return [s.kind for s in taken]
-
-
-def _take(clock: Clock, *, kind: str, moment: datetime, now: datetime, system: User):
-    """Write step ``kind`` of ``clock`` at ``moment`` with its event (and notice): the step,
-    or None if it was taken already (the unique constraint says so, not a prior read)."""
-    try:
-        with transaction.atomic():
-            step = ClockStep.objects.create(
-                clock=clock,
-                assignment_id=clock.assignment_id,
-                report_id=clock.report_id,
-                unit_id=clock.unit_id,
-                kind=kind,
-                due_at=moment,
-                taken_at=now,
-            )
-    except IntegrityError:
-        return None
-    data = {
-        "clock": clock.kind,
-        "due_at": iso(clock.due_at),
-        "assumed_weekdays": clock.assumed_weekdays,
-        "unit_name": clock.unit.name,
-    }
-    if kind == ClockStepKind.SUPERVISE:
-        notice = _issue_notice(clock, step=step)
-        data |= {"notice": notice.pk, "number": notice.number}
-    ReportEvent.objects.create(
-        report_id=clock.report_id,
-        transition=kind,
-        source=clock.report.status,
-        target=clock.report.status,
-        actor=system,
-        at=moment,
-        comment=_deadline_words(clock),
-        data=data,
-        unit_id=clock.unit_id,
-        internal=True,
+    taken = _insert_steps(planned, now=now)
+    _record(taken, now=now, system=system)
+    # The handled marker, in the same transaction: each clock's next step is the first whose
+    # moment lies after ``now`` (the moments are in order: reminder, deadline, supervision).
+    Clock.objects.filter(pk__in=[c.pk for c in clocks if c.pk not in set(ended)]).update(
+        next_step=Case(
+            *(When(**{f"{field}__gt": now}, then=Value(kind)) for kind, field in MOMENTS),
+            default=Value(""),
+        ),
+        next_at=Case(
+            *(When(**{f"{field}__gt": now}, then=F(field)) for _kind, field in MOMENTS),
+            default=None,
+        ),
     )
-    return step
+    if ended:
+        Clock.objects.filter(pk__in=ended).update(next_step="", next_at=None)
+    result.steps.update(str(step.kind) for step in taken)
+    return skipped
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A step this run inserted (:class:`ClockStep` ``pk``), with its clock."""
+
+    pk: int
+    clock: Clock
+    kind: str
+    due_at: datetime
+
+    @property
+    def clock_id(self) -> int:
+        return self.clock.pk
+
+    @property
+    def unit_id(self) -> int:
+        return self.clock.unit_id
+
+    @property
+    def assignment_id(self) -> int:
+        return self.clock.assignment_id
+
+
+def _insert_steps(planned: list[tuple[Clock, str, datetime]], *, now) -> list[Taken]:
+    """Insert the planned steps; those already there (the unique constraint says so) are left
+    out. The steps inserted, with their clocks."""
+    if not planned:
+        return []
+    table = ClockStep._meta.db_table
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [
+        (c.pk, c.assignment_id, c.report_id, c.unit_id, kind, adapt(moment), adapt(now))
+        for c, kind, moment in planned
+    ]
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    sql = (
+        f"INSERT INTO {table} (clock_id, assignment_id, report_id, unit_id, kind, due_at, "  # noqa: S608 - our own table and placeholders
+        f"taken_at) VALUES {values} ON CONFLICT (clock_id, kind) DO NOTHING "
+        "RETURNING id, clock_id, kind"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
+        inserted = {(clock_id, kind): pk for pk, clock_id, kind in cursor.fetchall()}
+    return [
+        Taken(pk=inserted[(clock.pk, kind)], clock=clock, kind=kind, due_at=moment)
+        for clock, kind, moment in planned
+        if (clock.pk, kind) in inserted
+    ]
 
 
 def _local(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "Y-m-d H:i")
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")  # |date:"Y-m-d H:i"
 
 
 def _deadline_words(clock: Clock) -> str:
-    label = ClockKind(clock.kind).label
-    return _("%(deadline)s due %(due)s") % {"deadline": label, "due": _local(clock.due_at)}
-
-
-def _issue_notice(clock: Clock, *, step: ClockStep) -> SupervisionNotice:
-    """The 督办函: the unit's deadlines missed on this routing by now, what is demanded, and
-    when its written explanation is due. Worded in the product's language (an official
-    letter), whoever's request the sweep runs in."""
-    missed = [
-        {
-            "clock": c.kind,
-            "due_at": iso(c.due_at),
-            "assumed_weekdays": c.assumed_weekdays,
+    """ "Reply due 2026-11-20 00:00", once per clock (the event and the message say it)."""
+    words = getattr(clock, "_words", None)
+    if words is None:
+        label = ClockKind(clock.kind).label
+        words = clock._words = _("%(deadline)s due %(due)s") % {
+            "deadline": label,
+            "due": _local(clock.due_at),
         }
-        for c in Clock.objects.filter(
-            assignment_id=clock.assignment_id,
-            unit_id=clock.unit_id,
-            stopped_at__isnull=True,
-            due_at__lte=step.due_at,
-        ).order_by("due_at", "pk")
-    ]
-    due = explanation_due(issued_at=step.due_at)
+    return words
+
+
+def _record(taken: list[Taken], *, now, system: User) -> None:
+    """The taken steps' supervision notices, events on their cases' timelines, and who is told
+    (a handful of statements for the whole batch, whatever its size)."""
+    if not taken:
+        return
+    notices = _issue_notices([s for s in taken if s.kind == ClockStepKind.SUPERVISE])
+    events = []
+    for step in taken:
+        clock = step.clock
+        data = {
+            "clock": clock.kind,
+            "due_at": iso(clock.due_at),
+            "assumed_weekdays": clock.assumed_weekdays,
+            "unit_name": clock.unit.name,
+        }
+        notice = notices.get(step.pk)
+        if notice is not None:
+            data |= {"notice": notice.pk, "number": notice.number}
+        events.append(
+            ReportEvent(
+                report_id=clock.report_id,
+                transition=step.kind,
+                source=clock.report.status,
+                target=clock.report.status,
+                actor=system,
+                at=step.due_at,
+                comment=_deadline_words(clock),
+                data=data,
+                unit_id=clock.unit_id,
+                internal=True,
+            )
+        )
+    ReportEvent.objects.bulk_create(events)
+    # One message per clock, of its latest step taken now.
+    latest: dict[int, Taken] = {}
+    for step in taken:
+        latest[step.clock_id] = step
+    _tell(list(latest.values()))
+
+
+def _issue_notices(steps: list[Taken]) -> dict[int, SupervisionNotice]:
+    """The 督办函 of each supervision step (by step id): the unit's deadlines missed on that
+    routing by then, what is demanded, when the written explanation is due. Worded in the
+    product's language (an official letter), whoever's request the sweep runs in."""
+    if not steps:
+        return {}
+    running = defaultdict(list)
+    for c in Clock.objects.filter(
+        assignment_id__in={s.assignment_id for s in steps}, stopped_at__isnull=True
+    ).order_by("due_at", "pk"):
+        running[(c.assignment_id, c.unit_id)].append(c)
+    notices = []
     with translation.override(settings.LANGUAGE_CODE):
-        demand = _(
-            "Complete the %(deadline)s of case %(number)s at once, report how it is handled, "
-            "and give a written explanation of the delay by %(explain)s."
-        ) % {
-            "deadline": ClockKind(clock.kind).label,
-            "number": clock.report.case_number,
-            "explain": _local(due.at),
-        }
-    return SupervisionNotice.objects.create(
-        step=step,
-        assignment_id=clock.assignment_id,
-        report_id=clock.report_id,
-        unit_id=clock.unit_id,
-        issued_at=step.due_at,
-        missed=missed,
-        demand=demand,
-        explanation_due_at=due.at,
-        explanation_due_assumed=due.assumed_weekdays,
-    )
+        for step in steps:
+            clock = step.clock
+            missed = [
+                {"clock": c.kind, "due_at": iso(c.due_at), "assumed_weekdays": c.assumed_weekdays}
+                for c in running[(clock.assignment_id, clock.unit_id)]
+                if c.due_at <= step.due_at
+            ]
+            due = explanation_due(issued_at=step.due_at)
+            demand = _(
+                "The deadline for %(deadline)s on case %(number)s passed at %(due)s. Complete "
+                "it at once, report how the case is handled, and give a written explanation of "
+                "the delay by %(explain)s."
+            ) % {
+                "deadline": DEADLINE_WORDS[clock.kind],
+                "number": clock.report.case_number,
+                "due": _local(clock.due_at),
+                "explain": _local(due.at),
+            }
+            notices.append(
+                SupervisionNotice(
+                    step_id=step.pk,
+                    assignment_id=clock.assignment_id,
+                    report_id=clock.report_id,
+                    unit_id=clock.unit_id,
+                    issued_at=step.due_at,
+                    missed=missed,
+                    demand=demand,
+                    explanation_due_at=due.at,
+                    explanation_due_assumed=due.assumed_weekdays,
+                )
+            )
+    SupervisionNotice.objects.bulk_create(notices)
+    return {notice.step_id: notice for notice in notices}
 
 
-def _tell(clock: Clock, step: ClockStep) -> None:
-    """The unit is told of the latest step; duty officers of urgings and notices too."""
-    text = _deadline_words(clock)
-    tell.tell_units([clock.unit_id], kind=TELL[step.kind], report=clock.report, text=text)
-    if step.kind != ClockStepKind.REMIND:
-        tell.tell_duty_officers(kind=TELL[step.kind], report=clock.report, text=text)
+def _tell(steps: list[Taken]) -> None:
+    """The unit is told of each clock's latest step; the city's duty officers of supervision
+    notices too (urgings they see on the console). The recipients are read once for the
+    batch, the messages written at once."""
+    liaisons = defaultdict(list)
+    for unit_id, pk in User.objects.filter(
+        role=Role.UNIT_LIAISON, is_active=True, unit_id__in={s.unit_id for s in steps}
+    ).values_list("unit_id", "pk"):
+        liaisons[unit_id].append(pk)
+    cities = {s.clock.report.region_path.split("/", 1)[0] for s in steps}
+    duty = defaultdict(list)
+    for code, pk in User.objects.filter(
+        role=Role.DUTY_OFFICER, is_active=True, region__code__in=cities
+    ).values_list("region__code", "pk"):
+        duty[code].append(pk)
+    messages = []
+    for step in steps:
+        clock = step.clock
+        people = list(liaisons[clock.unit_id])
+        if step.kind == ClockStepKind.SUPERVISE:
+            people += duty[clock.report.region_path.split("/", 1)[0]]
+        if people:
+            messages.append((people, TELL[step.kind], clock.report, _deadline_words(clock)))
+    tell.tell_each(messages)

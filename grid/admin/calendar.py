@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Case, Count, OuterRef, Subquery, Value, When
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from grid.admin.grid import is_grid_admin
 from grid.forms import CalendarImportForm
+from grid.grades import grade_choices
 from grid.importing.calendar import CALENDAR_MAX_BYTES, FORMAT_EXAMPLE
-from grid.models import CalendarDay, CalendarYear, ClockRule
+from grid.models import CalendarDay, CalendarYear, Clock, ClockRule
 from grid.services import calendar_import
 
 
@@ -159,7 +160,6 @@ class ClockRuleAdmin(GridAdminOnly):
         "note",
     )
     list_filter = ("clock", "unit")
-    ordering = ("clock", "grade")
     fields = (
         "clock",
         "grade",
@@ -170,6 +170,17 @@ class ClockRuleAdmin(GridAdminOnly):
         "grace",
         "note",
     )
+
+    def get_ordering(self, request):
+        # The clocks as declared (the order of a case's life), each grade lowest first.
+        def declared(field: str, codes: list[str]):
+            return Case(
+                *(When(**{field: code}, then=Value(i)) for i, code in enumerate(codes)),
+                default=Value(len(codes)),
+            )
+
+        grades = [code for code, _label in grade_choices()]
+        return [declared("clock", Clock.values), declared("grade", grades)]
 
     @admin.display(description=_("grade"), ordering="grade")
     def grade_shown(self, obj: ClockRule) -> str:

@@ -29,8 +29,11 @@ CALENDAR_MAX_ROWS = 1000
 
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 
+# The first lines of 2026's schedule, as the State Council published it.
 FORMAT_EXAMPLE = """date,kind,name
 2026-01-01,holiday,元旦
+2026-01-02,holiday,元旦
+2026-01-03,holiday,元旦
 2026-01-04,makeup,元旦
 2026-02-14,makeup,春节
 2026-02-15,holiday,春节"""

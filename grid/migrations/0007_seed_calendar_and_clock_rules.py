@@ -12,18 +12,19 @@
 from django.db import migrations
 from django.utils import timezone
 
-# (clock, grade, limit, unit, max_limit, grace, note); grace is in the rule's own unit.
+# (clock, grade, limit, unit, max_limit, grace, note); grace is in the rule's own unit; the
+# notes are data for the admins, in their language.
 RULES = [
-    ("disposal", "", 24, "hours", None, 24, "002: status of disposal within 24 h of discovery"),
-    ("unit_claim", "", 1, "working_days", None, 1, "claim (签收) within 1 working day of routing"),
-    ("unit_reply", "", 3, "working_days", 5, 1, "003: written reply in 3 days; extension to at most 5"),
-    ("unit_reply", "difficult", 2, "working_days", 5, 1, "003: urgent cases 2 days"),
-    ("unit_reply", "sudden", 2, "working_days", 5, 1, "003: urgent cases 2 days"),
-    ("unit_reply", "major", 2, "working_days", 5, 1, "003: urgent cases 2 days"),
-    ("citizen_reply", "", 3, "working_days", 5, 1, "003: reply to the citizen in 3 days; extension to at most 5"),
-    ("verification", "", 1, "working_days", None, 1, "001: verification within 1 day of a contact slip"),
-    ("complex", "", 15, "working_days", None, 1, "001: complex cases 15 working days"),
-    ("city_coordination", "", 20, "working_days", None, 1, "001: cases needing city coordination 20 working days"),
+    ("disposal", "", 24, "hours", None, 24, "002：发现后 24 小时内报告处置情况，逾期扣分"),
+    ("unit_claim", "", 1, "working_days", None, 1, "默认：转办后 1 个工作日内签收"),
+    ("unit_reply", "", 3, "working_days", 5, 1, "003：转办后 3 日内书面答复；延期最长至 5 日"),
+    ("unit_reply", "difficult", 2, "working_days", 5, 1, "003：紧急事项 2 日内答复（疑难）"),
+    ("unit_reply", "sudden", 2, "working_days", 5, 1, "003：紧急事项 2 日内答复（突发）"),
+    ("unit_reply", "major", 2, "working_days", 5, 1, "003：紧急事项 2 日内答复（重大）"),
+    ("citizen_reply", "", 3, "working_days", 5, 1, "003：3 日内答复群众；经批准延期最长至 5 日"),
+    ("verification", "", 1, "working_days", None, 1, "001：收到联系单后 1 日内核实"),
+    ("complex", "", 15, "working_days", None, 1, "001：复杂事项 15 个工作日"),
+    ("city_coordination", "", 20, "working_days", None, 1, "001：需市级协调的事项 20 个工作日"),
 ]
 
 

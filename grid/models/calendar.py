@@ -137,7 +137,7 @@ class ClockRule(models.Model):
         help_text=_("Empty: every grade that has no rule of its own for this clock."),
     )
     limit = models.PositiveSmallIntegerField(_("limit"), validators=[MinValueValidator(1)])
-    unit = models.CharField(_("unit"), max_length=20, choices=TimeUnit.choices)
+    unit = models.CharField(_("counted in"), max_length=20, choices=TimeUnit.choices)
     max_limit = models.PositiveSmallIntegerField(
         _("longest with extensions"),
         null=True,
@@ -148,7 +148,7 @@ class ClockRule(models.Model):
         ),
     )
     remind_at_percent = models.PositiveSmallIntegerField(
-        _("remind at (% used)"),
+        _("remind at (percent used)"),
         default=80,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
     )

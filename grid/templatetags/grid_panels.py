@@ -38,6 +38,14 @@ def nav_links(context: Context) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
+def header_items(context: Context) -> SafeString:
+    """``{% header_items %}``: the items other apps put in the page header (e.g. the bell)."""
+    request = context["request"]
+    items = registry.header_items.panels_for(request, timezone.now())
+    return mark_safe("".join(_render(context, item, {}) for item in items))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
 def banners(context: Context) -> SafeString:
     """``{% banners %}``: the banners of every app for the person asking (grid.panels)."""
     request = context.get("request")
