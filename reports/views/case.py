@@ -78,7 +78,10 @@ def _timeline(user, report: Report) -> list[dict]:
     return [
         {
             "at": entry.event.at,
-            "actor": entry.actor or _("the reporter"),
+            # Who did it, where the reader may know: the reporter is named as such to readers
+            # who may not know who filed; a step shown in plain words names nobody.
+            "actor": entry.actor
+            or (_("the reporter") if entry.event.actor_id == report.reporter_id else ""),
             "action": entry.words,
             # A step that left the state as it was (a unit's claim, a reply) names it once.
             "source": (
