@@ -119,7 +119,12 @@ def _rows(reports: list[Report], *, now, user) -> list[ConsoleRow]:
                 bounced_by=bounce.lead_unit.name if bounce is not None else "",
                 bounce_reason=bounce.bounce_reason if bounce is not None else "",
                 bounced_at=local(bounce.bounced_at) if bounce is not None else "",
-                lead_unit=current.lead_unit.name if current is not None else "",
+                # A case routed before dispatch kept routings still names its lead unit.
+                lead_unit=(
+                    current.lead_unit.name
+                    if current is not None
+                    else getattr(report.lead_unit, "name", "")
+                ),
                 reply_label=(
                     choice_label(ReplyState, current.reply_state) if current is not None else ""
                 ),
