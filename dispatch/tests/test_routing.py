@@ -342,3 +342,37 @@ def test_suggestions_are_who_handled_this_category_here_lately(cast, django_asse
         api(cast.liaison).get(f"/api/v1/reports/{report.pk}/route-suggestions/").status_code == 404
     )
     assert api(cast.admin).get(f"/api/v1/reports/{report.pk}/route-suggestions/").status_code == 403
+
+
+def test_the_case_page_offers_the_extended_route_form_and_routes_with_it(cast, client):
+    report = f.escalated(cast)
+    client.force_login(cast.duty)
+    html = client.get(reverse("report-detail", args=[report.pk])).content.decode()
+    for name in ("route-grade", "route-lead_unit", "route-co_units", "route-reply_due_at"):
+        assert f'name="{name}"' in html, name
+    response = client.post(
+        reverse("report-transition", args=[report.pk, "route"]),
+        {
+            "route-grade": "important",
+            "route-lead_unit": cast.lead_unit.pk,
+            "route-co_units": [cast.co_unit.pk],
+            "route-expected_status": "escalated",
+        },
+    )
+    assert response.status_code == 302
+    assignment = Assignment.objects.get(report=report)
+    assert [h.unit for h in assignment.handlers.filter(role="co")] == [cast.co_unit]
+
+
+def test_the_case_page_closes_with_how_the_citizen_was_answered(cast, client):
+    report = f.approved(cast)
+    client.force_login(cast.liaison)
+    html = client.get(reverse("report-detail", args=[report.pk])).content.decode()
+    for name in ("close-answered_via", "close-answered_where", "close-return_visit"):
+        assert f'name="{name}"' in html, name
+    response = client.post(
+        reverse("report-transition", args=[report.pk, "close"]),
+        {f"close-{k}": v for k, v in CLOSE.items()},
+    )
+    assert response.status_code == 302
+    assert Report.objects.get(pk=report.pk).satisfaction == "satisfied"
