@@ -59,13 +59,14 @@ def _state_review(act: Act) -> str | None:
 
 
 def _pending_extension(act: Act) -> Extension | None:
+    """The routing's extension request awaiting a decision. Not locked of its own: the runner
+    holds the routing's lock, which every change of its extensions takes first; and pages ask
+    this outside any transaction, to offer the actions."""
     return act.once(
         "extension",
-        lambda: (
-            Extension.objects.select_for_update()
-            .filter(assignment=act.assignment, state=ExtensionState.PENDING)
-            .first()
-        ),
+        lambda: Extension.objects.filter(
+            assignment=act.assignment, state=ExtensionState.PENDING
+        ).first(),
     )
 
 
