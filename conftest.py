@@ -16,6 +16,18 @@ def other_city(db) -> City:
     return make_city(prefix="3299")
 
 
+@pytest.fixture
+def scored(monkeypatch) -> list:
+    """The score events told during the test (grid.hooks.score_events), in order, in place of
+    whoever keeps the deductions."""
+    from grid import hooks
+
+    monkeypatch.setattr(hooks, "_score_events", [])
+    events: list = []
+    hooks.register_score_events(events.extend)
+    return events
+
+
 @pytest.fixture(autouse=True)
 def _english_unless_browser(request, settings):
     """Unit and API tests read English messages; browser tests see the product as users do.

@@ -16,6 +16,11 @@ The moment recorded is when the step fell due, not when the run happened: a run 
 without beat records the reminder at its moment, the urging at the deadline and the supervision
 after the grace; only the latest step of a clock caught up is told (a reminder "due soon" of a
 deadline long passed would mislead).
+
+Each urging inserted also tells what it counts for (:func:`grid.hooks.score_events`, one batch
+per transaction, with the step rows): a claim or reply late is ``reply_late`` and a promised
+completion date passed with the case still open is ``promise_broken``, against the unit whose
+deadline it was, at the deadline, the step row as the source — so once per deadline missed.
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ from dispatch.models import (
     ClockStepKind,
     SupervisionNotice,
 )
-from grid.models import Role, User
+from grid.hooks import ScoreEvent, score_events
+from grid.models import Role, Unit, User
 from reports.models import Report, ReportEvent
 
 logger = logging.getLogger(__name__)
@@ -74,6 +80,7 @@ CLOCK_COLUMNS = (
     "report__case_number",
     "report__title",
     "report__status",
+    "report__grade",
     "report__region_path",
     "unit__id",
     "unit__name",
@@ -85,6 +92,15 @@ MOMENTS = (
     (ClockStepKind.URGE, "due_at"),
     (ClockStepKind.SUPERVISE, "supervise_at"),
 )
+
+# What a deadline passed counts for (grid.hooks.ScoreEvent kinds): a claim or a reply late is a
+# late response or reply (001: −0.5 each); a promised completion date passed without the case
+# closed is a promise broken (001: −2).
+SCORED = {
+    ClockKind.CLAIM: "reply_late",
+    ClockKind.REPLY: "reply_late",
+    ClockKind.PROMISE: "promise_broken",
+}
 
 TELL = {
     ClockStepKind.REMIND: "dispatch_remind",
@@ -275,11 +291,31 @@ def _record(taken: list[Taken], *, now, system: User) -> None:
             )
         )
     ReportEvent.objects.bulk_create(events)
+    score_events(_scored(taken))
     # One message per clock, of its latest step taken now.
     latest: dict[int, Taken] = {}
     for step in taken:
         latest[step.clock_id] = step
     _tell(list(latest.values()))
+
+
+def _scored(taken: list[Taken]) -> list[ScoreEvent]:
+    """What the deadlines passed in this batch count for: one event per urging (the step row
+    is the source, inserted once, so a doubled run tells nothing again), against the unit
+    whose deadline it was, at the deadline, with the case's grade."""
+    return [
+        ScoreEvent(
+            kind=SCORED[step.clock.kind],
+            source_model=ClockStep,
+            source_id=step.pk,
+            target_model=Unit,
+            target_id=step.unit_id,
+            at=step.due_at,
+            grade=step.clock.report.grade,
+        )
+        for step in taken
+        if step.kind == ClockStepKind.URGE
+    ]
 
 
 def _issue_notices(steps: list[Taken]) -> dict[int, SupervisionNotice]:

@@ -20,7 +20,7 @@ from dispatch.models import (
 )
 from dispatch.tasks import sweep_clocks
 from dispatch.tests import factories as f
-from grid.models import User
+from grid.models import Unit, User
 from grid.workdays import SHANGHAI
 from notifications.models import Notification
 from reports.models import ReportEvent
@@ -181,6 +181,65 @@ def test_nothing_is_urged_while_the_reply_awaits_review_and_a_reply_sent_back_is
     assert steps(report) == [("reply", "remind", remind), ("reply", "urge", due)]
 
 
+# --- what a deadline passed counts for (grid.hooks.score_events) ---------------------------
+
+
+def scored_as(events) -> list[tuple]:
+    return [
+        (e.kind, e.source_model, e.source_id, e.target_model, e.target_id, e.at, e.grade)
+        for e in events
+    ]
+
+
+def test_a_late_reply_is_told_once_against_the_unit_at_the_deadline(cast, scored):
+    monday = at(2026, 11, 16, 10, 0)
+    report = routed_and_claimed(cast, monday, grade="important")
+    due = at(2026, 11, 20, 0, 0)
+    sweep(due - timedelta(minutes=1))  # the reminder counts for nothing
+    assert scored == []
+    sweep(due + timedelta(minutes=5))
+    urge = ClockStep.objects.get(report=report, kind="urge")
+    assert scored_as(scored) == [
+        ("reply_late", ClockStep, urge.pk, Unit, cast.lead_unit.pk, due, "important")
+    ]
+    assert scored[0].responsibility == "primary"
+    # The supervision notice and any later run tell nothing more.
+    sweep(due + timedelta(days=3))
+    sweep(due + timedelta(days=3))
+    assert len(scored) == 1
+
+
+def test_a_late_claim_counts_against_the_unit_that_did_not_claim(cast, scored):
+    monday = at(2026, 11, 16, 10, 0)
+    with time_machine.travel(monday, tick=False):
+        report = f.routed(cast)
+        services.assignment_claim(report_id=report.pk, by=cast.liaison)
+    claim_due = at(2026, 11, 18, 0, 0)
+    sweep(claim_due + timedelta(minutes=1))
+    urge = ClockStep.objects.get(report=report, kind="urge")
+    assert scored_as(scored) == [
+        ("reply_late", ClockStep, urge.pk, Unit, cast.co_unit.pk, claim_due, report.grade)
+    ]
+
+
+def test_a_promise_passed_without_the_case_closed_is_a_promise_broken(cast, scored):
+    monday = at(2026, 11, 16, 10, 0)
+    report = routed_and_claimed(cast, monday)
+    with time_machine.travel(monday, tick=False):
+        services.promise_record(
+            report_id=report.pk, by=cast.liaison, promised_on=monday.date(), note="今日修复"
+        )
+        services.reply_submit(report_id=report.pk, by=cast.liaison, disposal="d", citizen_text="c")
+        services.reply_review(
+            report_id=report.pk, by=cast.duty, decision="approve", published_via="phone"
+        )
+    sweep(at(2026, 11, 19, 12, 0))
+    urge = ClockStep.objects.get(report=report, clock__kind=ClockKind.PROMISE, kind="urge")
+    assert [(e.kind, e.source_id, e.target_id, e.at) for e in scored] == [
+        ("promise_broken", urge.pk, cast.lead_unit.pk, at(2026, 11, 17, 0, 0))
+    ]
+
+
 # --- the calendar ----------------------------------------------------------------------------
 
 
@@ -321,7 +380,7 @@ def test_batches_are_bounded(cast, settings):
     reason="needs PostgreSQL: SQLite serialises writers and has no row locks",
 )
 @pytest.mark.django_db(transaction=True)
-def test_two_sweeps_at_once_take_each_step_once(cast):
+def test_two_sweeps_at_once_take_each_step_once(cast, scored):
     monday = at(2026, 11, 16, 10, 0)
     reports = [routed_and_claimed(cast, monday + timedelta(minutes=i)) for i in range(12)]
     moment = at(2026, 11, 21, 8, 0)
@@ -351,3 +410,5 @@ def test_two_sweeps_at_once_take_each_step_once(cast):
         recipient=cast.liaison, kind="dispatch_supervision"
     ).count() == len(reports)
     assert ReportEvent.objects.filter(transition="supervise").count() == len(reports)
+    urgings = set(ClockStep.objects.filter(kind="urge").values_list("pk", flat=True))
+    assert sorted(e.source_id for e in scored) == sorted(urgings)  # each told once
