@@ -367,6 +367,8 @@ ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=365)
 REPORT_DISCOVERED_MAX_AGE_DAYS = env.int("REPORT_DISCOVERED_MAX_AGE_DAYS", default=365)
 # The longest text a report may have (the page, the API and the intake service refuse more).
 REPORT_BODY_MAX_CHARS = env.int("REPORT_BODY_MAX_CHARS", default=20_000)
+# How many overdue disposal clocks one run of the disposal sweep marks per transaction.
+REPORT_DISPOSAL_SWEEP_BATCH = env.int("REPORT_DISPOSAL_SWEEP_BATCH", default=1000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Notifications (notifications.delivery) -------------------------------------------------

@@ -50,6 +50,16 @@ class ReportsConfig(AppConfig):
             own_message=False,
         )
 
+        # The disposal sweep's step on a case's timeline (what the product found by itself).
+        from reports.hooks import register_step
+        from reports.services.disposal import DISPOSAL_OVERDUE
+
+        register_step(
+            DISPOSAL_OVERDUE,
+            done=gettext_lazy("Disposal status overdue (24 h)"),
+            plain=gettext_lazy("Handling took longer than the 24 hours allowed"),
+        )
+
         # The work list on the home pages and the report links in the main menu (grid.panels).
         from reports import panels
 

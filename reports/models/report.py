@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
@@ -136,6 +136,14 @@ class ReportQuerySet(JurisdictionQuerySet):
 MAX_IDEMPOTENCY_KEY = 64
 
 
+# The 24-hour disposal clocks the disposal sweep still has to look at: not found overdue yet,
+# and unreported or reported after the due time (the partial index's condition and the
+# sweep's filter, said once so that PostgreSQL sees the one implies the other).
+DISPOSAL_UNSWEPT = Q(disposal_overdue_at__isnull=True) & (
+    Q(disposal_reported_at__isnull=True) | Q(disposal_reported_at__gt=F("disposal_due_at"))
+)
+
+
 class Report(ConcurrentTransitionMixin, models.Model):
     """A report of an online matter, filed by a person at a grid point; a case once filed.
 
@@ -244,6 +252,11 @@ class Report(ConcurrentTransitionMixin, models.Model):
     disposal_reported_at = models.DateTimeField(
         _("disposal status reported"), null=True, blank=True
     )
+    # The disposal sweep's handled marker (reports.services.disposal): set once, to the due
+    # time, when the 24-hour clock is found run out (unreported by then, or reported late).
+    disposal_overdue_at = models.DateTimeField(
+        _("disposal status overdue since"), null=True, blank=True, editable=False
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
@@ -268,6 +281,13 @@ class Report(ConcurrentTransitionMixin, models.Model):
                 fields=["disposal_due_at"],
                 name="report_disposal_due",
                 condition=Q(disposal_reported_at__isnull=True),
+            ),
+            # The disposal sweep: clocks not yet found overdue that may be (unreported, or
+            # reported after the due time); a case reported in time never enters it.
+            models.Index(
+                fields=["disposal_due_at"],
+                name="report_disposal_unswept",
+                condition=DISPOSAL_UNSWEPT,
             ),
             models.Index(fields=["reporter", "content_hash", "created_at"], name="report_retry"),
             # The city duty console: a city's escalated and routed cases, newest first. The
