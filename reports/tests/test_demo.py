@@ -3,7 +3,7 @@
 import itertools
 
 import pytest
-from django.db.models import Count
+from django.db.models import Count, F
 
 from grid.models import Role, UnitKind
 from grid.tests.factories import UserFactory
@@ -146,3 +146,14 @@ def test_seed_demo_gives_the_demo_city_report_history_once():
     assert Report.objects.filter(county__name="邗江区", status=Status.SUBMITTED).exists()
     call_command("seed_demo", stdout=StringIO())
     assert Report.objects.count() == count
+    # The disposal clocks the history let run out were found, once each, at their due time.
+    from django.utils import timezone
+
+    from reports.models.report import DISPOSAL_UNSWEPT
+
+    assert not Report.objects.filter(DISPOSAL_UNSWEPT, disposal_due_at__lte=timezone.now())
+    overdue = Report.objects.filter(disposal_overdue_at__isnull=False)
+    assert overdue.exists()
+    steps = ReportEvent.objects.filter(transition="disposal_overdue")
+    assert steps.count() == overdue.count()
+    assert not steps.exclude(at=F("report__disposal_due_at")).exists()
