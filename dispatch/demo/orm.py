@@ -70,8 +70,10 @@ def seed_dispatch_history(*, now: datetime) -> int:
     for report_id, route in routes.items():
         report = route.report
         close = closes.get(report_id)
-        if report.status == Status.CLOSED and close is None:
-            continue  # closed without a routing's close: nothing to write
+        if report.status == Status.CLOSED and (
+            close is None or close.at - route.at < plan.MIN_CLOSED_SPAN
+        ):
+            continue  # closed without a routing's close, or with no room for a story
         stories.append(_story(report, route, close, cast=cast, now=now))
     for story in stories:
         _act(story, cast=cast, names=names)

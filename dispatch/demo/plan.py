@@ -48,6 +48,9 @@ AT = {
     "promise": 0.90,
 }
 OPEN_SPAN = timedelta(hours=20)
+# A case the history closed within minutes of routing it (its steps squeezed against the end
+# of the history) has no room for a unit's work: it is left without a routing's story.
+MIN_CLOSED_SPAN = timedelta(minutes=10)
 EXTENSION_DAYS = 2
 PROMISE_DAYS = 3  # the completion promised by the end of this many days after the routing
 

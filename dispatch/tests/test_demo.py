@@ -9,10 +9,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from dispatch.deadlines import routing_deadlines, steps_of
+from dispatch.demo import plan
 from dispatch.models import (
     Assignment,
     AssignmentState,
@@ -31,6 +33,8 @@ from grid.models import User
 from reports.models import Report, ReportEvent, Status
 
 pytestmark = pytest.mark.django_db
+
+MIN = plan.MIN_CLOSED_SPAN
 
 DISPATCH_STEPS = [
     "claim",
@@ -70,6 +74,10 @@ def assert_consistent() -> None:
     # Every routed case has one active routing to its lead unit; a case closed after routing
     # has its routing closed; nothing else has one.
     assert not routed.exclude(assignments__state=AssignmentState.ACTIVE).exists()
+    closed = Report.objects.filter(status=Status.CLOSED, events__transition="route")
+    assert not closed.filter(
+        assignments__isnull=True, closed_at__gte=F("events__at") + MIN
+    ).exists()
     for a in Assignment.objects.select_related("report"):
         report = a.report
         assert a.lead_unit_id == report.lead_unit_id
@@ -108,7 +116,8 @@ def assert_consistent() -> None:
     for h in Handler.objects.filter(claimed_at__isnull=False):
         clock = Clock.objects.get(assignment_id=h.assignment_id, unit_id=h.unit_id, kind="claim")
         assert (clock.outcome, clock.stopped_at) == (ClockOutcome.MET, h.claimed_at)
-        assert h.claimed_by.unit_id == h.unit_id
+        # The unit's liaison; else whoever closed the case acted for a unit without one.
+        assert h.claimed_by.unit_id in (h.unit_id, None)
     # Replies: the routing says where its latest stands; a pending reply pauses its clock.
     for a in Assignment.objects.annotate(n=Count("replies")).filter(n__gt=0):
         latest = a.replies.order_by("-number").first()
@@ -118,7 +127,9 @@ def assert_consistent() -> None:
     # Each case's steps in order, between its routing and its close, all internal.
     for report in Report.objects.filter(assignments__isnull=False).distinct()[:300]:
         events = list(report.events.order_by("at", "id"))
-        assert all(a.target == b.source for a, b in itertools.pairwise(events))
+        assert all(a.target == b.source for a, b in itertools.pairwise(events)), [
+            (e.transition, e.source, e.target, str(e.at)) for e in events
+        ]
         route = next(e for e in events if e.transition == "route")
         for e in events:
             if e.transition in DISPATCH_STEPS:
@@ -165,3 +176,40 @@ def test_a_second_seed_writes_nothing(demo):
     steps = ClockStep.objects.count()
     call_command("seed_demo", stdout=StringIO())
     assert (Assignment.objects.count(), ClockStep.objects.count()) == (count, steps)
+
+
+@pytest.fixture
+def staffed_city(city):
+    """The test city with everyone the generated history needs: county admins, informants,
+    a duty officer, township liaisons, and city departments (one without a liaison)."""
+    from grid.models import Role, UnitKind
+    from grid.tests.factories import UnitFactory, UserFactory
+
+    for i in range(2):
+        city.county_admin(i)
+        city.informant(i * 4)
+    city.city_user(Role.DUTY_OFFICER)
+    for unit in city.units:
+        if unit.kind == UnitKind.TOWNSHIP:
+            UserFactory(role=Role.UNIT_LIAISON, region=unit.region, unit=unit)
+    for i in range(3):
+        unit = UnitFactory(code=f"CITY-DEPT-{i}", name=f"市部门{i}", region=city.city)
+        if i < 2:
+            UserFactory(role=Role.UNIT_LIAISON, region=city.city, unit=unit)
+    return city
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL writer needs PostgreSQL")
+def test_the_postgres_writer_gives_the_same_consistency(staffed_city):
+    from dispatch.demo.sql import seed_dispatch_history_postgres
+    from dispatch.services import clocks_sweep
+    from reports.demo import seed_report_history_postgres
+
+    now = timezone.now()
+    seed_report_history_postgres(total=2500, days=60, now=now, log=lambda *_: None)
+    written = seed_dispatch_history_postgres(now=now, log=lambda *_: None)
+    assert written == Assignment.objects.count() > 100
+    clocks_sweep(now=now)
+    assert_consistent()
+    # Run again: every routed case has its routing, nothing more is written.
+    assert seed_dispatch_history_postgres(now=now, log=lambda *_: None) == 0

@@ -9,8 +9,9 @@ by then and still unreported, or reported only after its due time (a run after b
 still finds those): one ``UPDATE … SET disposal_overdue_at = disposal_due_at … RETURNING`` per
 batch, a compare-and-set on the marker (``disposal_overdue_at IS NULL``) over rows locked with
 ``SKIP LOCKED`` on PostgreSQL (a case a person holds is the next run's). Only the rows that
-update are acted on, in the same transaction: a system step on each case's timeline, at the
-due time, and one batch of score events. Two sweeps at once, or one run twice, act once.
+update are acted on, in the same transaction: a system step on each case's timeline at the
+due time (in the county queue, where the case was then), and one batch of score events. Two
+sweeps at once, or one run twice, act once.
 
 Who is penalised (``disposal_overdue``, primary responsibility):
 
@@ -39,7 +40,7 @@ from django.utils.translation import gettext as _
 
 from grid.hooks import ScoreEvent, score_events
 from grid.models import GridPoint, Region, User
-from reports.models import Report, ReportEvent
+from reports.models import Report, ReportEvent, Status
 from reports.models.report import DISPOSAL_UNSWEPT
 
 # The step on a case's timeline (reports.hooks.register_step gives its words).
@@ -142,14 +143,16 @@ def _record(rows: list[Overdue], *, system: User, result: DisposalSweepResult) -
         point = grid_point_of.get(row.reporter_id) if row.created_at >= row.due_at else None
         target = (GridPoint, point) if point is not None else (Region, row.county_id)
         due = timezone.localtime(row.due_at).strftime("%Y-%m-%d %H:%M")
+        # On the timeline at the due time (or the filing, for a case filed after it), in the
+        # state the case was in then: still in the county queue, whatever it is in now.
         events.append(
             ReportEvent(
                 report_id=row.pk,
                 transition=DISPOSAL_OVERDUE,
-                source=row.status,
-                target=row.status,
+                source=Status.SUBMITTED,
+                target=Status.SUBMITTED,
                 actor=system,
-                at=row.due_at,
+                at=max(row.due_at, row.created_at),
                 comment=_("No status of disposal was reported by %(due)s.") % {"due": due},
                 data={
                     "due_at": timezone.localtime(row.due_at).isoformat(),

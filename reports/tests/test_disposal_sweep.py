@@ -100,7 +100,8 @@ def test_a_status_reported_late_while_beat_was_down_is_still_found(city, scored)
     assert sweep(DUE + timedelta(hours=5))["overdue"] == 1
     report.refresh_from_db()
     assert report.disposal_overdue_at == DUE
-    # The step records the state the case was in when found, at the due time.
+    # The step records the state the case was in at the due time: in the county queue.
+    assert overdue_steps(report)[0][2:4] == ("submitted", "submitted")
     assert overdue_steps(report)[0][0] == DUE
     assert [e.at for e in scored] == [DUE]
 
@@ -118,7 +119,9 @@ def test_a_case_filed_after_its_clock_ran_out_counts_against_the_grid_point(city
     }
     step = ReportEvent.objects.get(report=late, transition="disposal_overdue")
     assert step.data["responsible"] == "grid_point"
-    assert step.at == late.disposal_due_at == FILED - timedelta(hours=6)
+    assert late.disposal_due_at == FILED - timedelta(hours=6)
+    assert step.at == FILED  # on the timeline after its filing; the event says when it was due
+    assert [e.at for e in scored if e.source_id == late.pk] == [late.disposal_due_at]
 
 
 def test_the_city_grade_wins_over_the_suggested_one(city, scored):
