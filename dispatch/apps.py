@@ -16,6 +16,7 @@ class DispatchConfig(AppConfig):
         from dispatch.services.actions import UnknownAction
         from dispatch.workflow import STEPS
         from grid.errors import register
+        from grid.models import Role
         from reports import hooks
 
         # reports' own transitions, as dispatch extends them (reports never imports dispatch).
@@ -28,6 +29,10 @@ class DispatchConfig(AppConfig):
             "close", routing.reply_approved_if_routed, routing.CLOSE_NEEDS_APPROVED_REPLY
         )
         hooks.register_visibility(routing.co_handled_cases)
+        # The duty console is the duty officers' queue: one menu entry, the queue redirects.
+        hooks.register_queue_page(
+            Role.DUTY_OFFICER, url_name="dispatch-console", title=_("Duty console")
+        )
         for name, (done, plain) in STEPS.items():
             hooks.register_step(name, done=done, plain=plain)
 

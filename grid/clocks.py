@@ -16,6 +16,24 @@ from grid.grades import is_grade
 from grid.models import Clock, ClockRule
 from grid.workdays import Deadline
 
+# A clock is amber once this share of its time is used (domain.md: amber at 80 %).
+AMBER_AT = 0.8
+
+
+def clock_state(
+    *, start: datetime, due: datetime, now: datetime, done: bool = False, amber_at: float = AMBER_AT
+) -> str:
+    """How a clock from ``start`` to ``due`` stands at ``now``: ``done`` (met), ``red``
+    (overdue), ``amber`` (``amber_at`` of its time used) or ``ok`` — the one rule every page
+    and API answer colours a clock by."""
+    if done:
+        return "done"
+    if now >= due:
+        return "red"
+    if now >= start + (due - start) * amber_at:
+        return "amber"
+    return "ok"
+
 
 class ClockRuleMissing(LookupError):
     """No rule for a clock (and grade): the rule table lost a row the product counts on.

@@ -17,6 +17,9 @@ Higher apps (dispatch, duty, scorecards) register in their ``AppConfig.ready()``
   as a ``Q`` on reports built for the person; always within their jurisdiction.
 - :func:`register_step` — the words of a step another app writes on a case's history that is
   no transition (e.g. dispatch: claimed, reply approved, urged), for staff and in plain words.
+- :func:`register_queue_page` — a higher app's page that stands in for the case queue for
+  people of one role (e.g. dispatch: the duty console for city duty officers): the menu shows
+  that page only, the queue's address redirects there and "back" from a case leads there.
 
 This module imports nothing of the models, so ``reports.models`` can use it.
 """
@@ -57,6 +60,17 @@ _visibility: list[VisibilityHook] = []
 _steps: dict[str, StepWords] = {}
 
 
+@dataclass(frozen=True)
+class QueuePage:
+    """The page that is a role's queue instead of reports' own: its URL name and its name."""
+
+    url_name: str
+    title: Any
+
+
+_queue_pages: dict[str, QueuePage] = {}
+
+
 def register_after(fn: AfterHook, *, names: Iterable[str] | None = None) -> AfterHook:
     """Run ``fn(step)`` after each of ``names`` (every transition if None), in its transaction."""
     for name in names if names is not None else [None]:
@@ -91,6 +105,15 @@ def register_step(name: str, *, done, plain=None) -> None:
     """Name a step that is no transition, as the history shows it (``done``) and in plain
     words for people of grid points (``plain``)."""
     _steps[name] = StepWords(done, plain)
+
+
+def register_queue_page(role: str, *, url_name: str, title) -> None:
+    """People of ``role`` work from the page ``url_name`` (called ``title``), not the queue."""
+    _queue_pages[role] = QueuePage(url_name, title)
+
+
+def queue_page_of(role: str) -> QueuePage | None:
+    return _queue_pages.get(role)
 
 
 def visibility_grants(user) -> list:
@@ -149,11 +172,13 @@ def set_aside():
         {k: list(v) for k, v in _conditions.items()},
         dict(_payloads),
         list(_visibility),
+        dict(_queue_pages),
     )
     _after.clear()
     _conditions.clear()
     _payloads.clear()
     _visibility.clear()
+    _queue_pages.clear()
     try:
         yield
     finally:
@@ -164,3 +189,5 @@ def set_aside():
         _payloads.clear()
         _payloads.update(saved[2])
         _visibility[:] = saved[3]
+        _queue_pages.clear()
+        _queue_pages.update(saved[4])

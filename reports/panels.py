@@ -11,10 +11,11 @@ from grid import audit
 from grid.labels import choice_label
 from grid.models import AccessKind
 from grid.panels import Panel, register_home_panel, register_nav
+from reports.hooks import queue_page_of
 from reports.models import Status
 from reports.rules import has_queue, may_file
 from reports.selectors import report_worklist_for
-from reports.views.labels import clock_for, plain_status, queue_title
+from reports.views.labels import clock_for, plain_status, queue_title, queue_url
 
 
 def worklist_panel(request: HttpRequest, now: datetime) -> Panel | None:
@@ -41,6 +42,7 @@ def worklist_panel(request: HttpRequest, now: datetime) -> Panel | None:
             "role": user.role,
             "title": queue_title(user),
             "can_file": may_file(user),
+            "queue_url": queue_url(user),
         },
     )
 
@@ -48,7 +50,10 @@ def worklist_panel(request: HttpRequest, now: datetime) -> Panel | None:
 def nav_panel(request: HttpRequest, now: datetime) -> Panel | None:
     """The main-menu links to the report pages the person uses (filing, their reports, a queue)."""
     user = request.user
-    can_file, queue = may_file(user), has_queue(user)
+    # A page that stands in for the queue (reports.hooks.register_queue_page) is in the menu
+    # by its own app's links.
+    can_file = may_file(user)
+    queue = has_queue(user) and queue_page_of(user.role) is None
     if not (can_file or queue):
         return None
     match = request.resolver_match

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery, prefetch_related_objects
 
+from grid.clocks import clock_state as grid_clock_state
 from grid.models import Role, Unit, User
 from reports.filters import DEFAULT_SORT, SORTS, ReportFilter
 from reports.models import (
@@ -245,6 +246,10 @@ def report_routable_units(*, report: Report) -> QuerySet:
     return Unit.objects.filter(region__code__in=ancestors, is_active=True).order_by("kind", "name")
 
 
+# The disposal clock is amber in its last quarter (its 24 hours are short).
+DISPOSAL_AMBER_AT = 0.75
+
+
 def clock_state(report: Report, *, now: datetime) -> str:
     """``ok``, ``amber`` (last quarter of the disposal window) or ``red`` (overdue)."""
     return clock_state_at(
@@ -259,10 +264,10 @@ def clock_state_at(
     *, due: datetime, discovered: datetime, reported: datetime | None, now: datetime
 ) -> str:
     """:func:`clock_state` from the three times it depends on (for rows read as values)."""
-    if reported is not None:
-        return "done"
-    if now >= due:
-        return "red"
-    if now >= due - (due - discovered) / 4:
-        return "amber"
-    return "ok"
+    return grid_clock_state(
+        start=discovered,
+        due=due,
+        now=now,
+        done=reported is not None,
+        amber_at=DISPOSAL_AMBER_AT,
+    )

@@ -4,8 +4,6 @@ actions' payload forms (:mod:`dispatch.forms`), described for the schema by
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -21,6 +19,7 @@ from dispatch.models import (
 )
 from dispatch.workflow import ACTIONS
 from grid.api.serializers import ChoiceLabelField
+from grid.clocks import clock_state
 from reports.api.serializers import (
     CLOCK_STATES,
     CaseUnitSerializer,
@@ -29,20 +28,6 @@ from reports.api.serializers import (
     UnitRef,
 )
 from reports.models import AnswerChannel, Category, Grade, Status
-
-# A clock is amber once this share of its time is used (domain.md: amber at 80 %).
-AMBER_AT = 0.8
-
-
-def clock_state(*, start: datetime, due: datetime, now: datetime, done: bool = False) -> str:
-    """``ok``, ``amber`` (80 % of the time used), ``red`` (overdue) or ``done``."""
-    if done:
-        return "done"
-    if now >= due:
-        return "red"
-    if now >= start + (due - start) * AMBER_AT:
-        return "amber"
-    return "ok"
 
 
 class LocalTimes:

@@ -179,6 +179,9 @@ def test_console_and_inbox_links_in_the_menu(client, cast):
     nav = nav[nav.index('<nav class="nav"') : nav.index("</nav>")]
     assert f'href="{CONSOLE}"' in nav
     assert f'href="{INBOX}"' not in nav
+    # One entry: the console is the duty officers' queue, not a second one beside it.
+    assert 'href="/reports/queue/"' not in nav
+    assert "City duty queue" not in nav
     client.force_login(cast.liaison)
     nav = client.get(CONSOLE.replace("console", "inbox")).content.decode()
     nav = nav[nav.index('<nav class="nav"') : nav.index("</nav>")]
@@ -188,6 +191,25 @@ def test_console_and_inbox_links_in_the_menu(client, cast):
     nav = client.get("/").content.decode()
     assert f'href="{CONSOLE}"' not in nav
     assert f'href="{INBOX}"' not in nav
+
+
+def test_the_old_queue_address_leads_duty_officers_to_the_console(client, cast):
+    escalated = f.escalated(cast)
+    client.force_login(cast.duty)
+    response = client.get("/reports/queue/", {"overdue": "1", "q": "塌陷"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{CONSOLE}?overdue=1&q=%E5%A1%8C%E9%99%B7"
+    # The home page's list leads to the console; "back" from a case leads there too.
+    home = client.get("/").content.decode()
+    worklist = home[home.index('data-testid="worklist"') :]
+    assert f'class="rp-worklist-all" href="{CONSOLE}"' in worklist
+    assert 'href="/reports/queue/' not in home
+    case = client.get(f"/reports/{escalated.pk}/").content.decode()
+    assert f'href="{CONSOLE}"' in case
+    assert "Duty console" in case
+    # County admins keep their queue.
+    client.force_login(cast.admin)
+    assert client.get("/reports/queue/").status_code == 200
 
 
 # --- the unit's inbox and home page ----------------------------------------------------------

@@ -1,7 +1,7 @@
 """Dispatch's deadlines as the pages show them: time left, amber at 80 % used, red overdue.
 
-The colour comes from the one rule the API answers with too (``clock_state``); this module
-only puts it in words, with the note a deadline counted on assumed weekdays needs.
+The colour comes from the one rule the API answers with too (``grid.clocks.clock_state``);
+this module only puts it in words, with the note a deadline counted on assumed weekdays needs.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 
-from dispatch.api.serializers import clock_state
+from grid.clocks import clock_state
 from grid.workdays import ASSUMED_WEEKDAYS_NOTE
 
 

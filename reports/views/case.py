@@ -39,7 +39,7 @@ from reports.selectors import (
     report_detail_for,
     report_merged_into,
 )
-from reports.views.labels import clock_for, plain_status, queue_title
+from reports.views.labels import clock_for, plain_status, queue_title, queue_url
 from reports.workflow import TRANSITIONS, payload_form, step_words
 
 
@@ -160,7 +160,7 @@ def _actions(
 def _back_link(user) -> tuple[str, str]:
     """Where "back" leads from a case: the queue, the person's own reports, or home."""
     if has_queue(user):
-        return reverse("report-queue"), queue_title(user)
+        return queue_url(user), queue_title(user)
     if may_file(user):
         return reverse("report-mine"), _("My reports")
     return reverse(settings.LOGIN_REDIRECT_URL), _("Home")

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from grid.models import Role
+from reports.hooks import queue_page_of
 from reports.models import Status
 from reports.selectors import clock_state
 
@@ -39,8 +41,18 @@ QUEUE_TITLES = {
 
 
 def queue_title(user) -> str:
-    """The name of ``user``'s queue page ("Cases" for leaders and admins, who oversee)."""
+    """The name of ``user``'s queue page ("Cases" for leaders and admins, who oversee); a
+    page that stands in for the queue names itself (reports.hooks.register_queue_page)."""
+    page = queue_page_of(user.role)
+    if page is not None:
+        return str(page.title)
     return str(QUEUE_TITLES.get(user.role, _("Cases")))
+
+
+def queue_url(user) -> str:
+    """Where ``user``'s queue is: reports' own, or the page that stands in for it."""
+    page = queue_page_of(user.role)
+    return reverse(page.url_name if page is not None else "report-queue")
 
 
 @dataclass(frozen=True)

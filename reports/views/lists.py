@@ -23,6 +23,7 @@ from grid.models import AccessKind
 from grid.pagination import CappedPaginator
 from reports.filters import ReportFilter
 from reports.forms import BulkActionForm
+from reports.hooks import queue_page_of
 from reports.models import Category, Report, Status
 from reports.rules import acts_in_bulk, has_queue, may_file
 from reports.selectors import (
@@ -225,6 +226,10 @@ def report_queue(request: HttpRequest) -> HttpResponse:
     An htmx request (the filter form, page links) gets only the list partial.
     """
     _require_queue_role(request)
+    page = queue_page_of(request.user.role)
+    if page is not None:  # another page is this person's queue: its filters are the same
+        query = request.GET.urlencode()
+        return redirect(reverse(page.url_name) + (f"?{query}" if query else ""))
     return _render_queue(request, request.GET)
 
 
