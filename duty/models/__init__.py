@@ -1,0 +1,7 @@
+"""Duty's models, one module per part (each helper's models in its own module)."""
+
+from duty.models.submissions import (  # noqa: F401 (the package's models, re-exported)
+    ExpectedSubmission,
+    SubmissionPeriod,
+    SubmissionStatus,
+)
