@@ -318,6 +318,8 @@ SPECTACULAR_SETTINGS = {
         "ClockKindEnum": "dispatch.models.ClockKind",
         "ClockStepKindEnum": "dispatch.models.ClockStepKind",
         "ClockOutcomeEnum": "dispatch.models.ClockOutcome",
+        "SubmissionStatusEnum": "duty.models.SubmissionStatus",
+        "RiskLevelEnum": "duty.models.RiskLevel",
     },
 }
 

@@ -20,3 +20,21 @@ class DutyConfig(AppConfig):
         from duty import filings
 
         filings.register()
+
+        # A second filing for the same period is refused: 409 (grid.errors).
+        from django.utils.translation import gettext_lazy
+
+        from duty.services.filings import AlreadyFiled
+        from grid.errors import register
+
+        register(AlreadyFiled, 409, "already_filed", gettext_lazy("Already filed."))
+
+        # The kinds of notification duty sends (notifications.kinds).
+        from duty.notices import register_kinds
+
+        register_kinds()
+
+        # "My daily report today", the overview's count and the menu links (grid.panels).
+        from duty import panels
+
+        panels.register()

@@ -16,6 +16,7 @@ from duty.kinds import (
     at_local,
     daily_periods,
     month_end,
+    month_start,
     monthly_periods,
     register_submission_kind,
 )
@@ -69,6 +70,7 @@ def register() -> None:
             due_at=risk_points_due,
             owed_by=grid_points_owing,
             periods=monthly_periods,
+            period_of=month_start,
             missed_event="risk_points_missed",
             late_event="risk_points_late",
         )

@@ -47,6 +47,7 @@ class SubmissionKind:
     missed_event: str = ""
     late_event: str = ""
     score_target: Callable[[Any], tuple[type, int] | None] | None = None
+    period_of: Callable[[date], date] = lambda day: day
 
 
 _kinds: dict[str, SubmissionKind] = {}

@@ -115,6 +115,8 @@ class ExpectedSubmission(models.Model):
             models.Index(fields=["kind", "period", "county", "status"], name="expected_overview"),
             # A grid point's own rows (its home panel, its history).
             models.Index(fields=["grid_point", "kind", "-period"], name="expected_grid_point"),
+            # The API's list, newest period first.
+            models.Index(fields=["-period", "kind", "region_path"], name="expected_list"),
             models.Index(
                 fields=["region_path"],
                 name="expected_region_path",
