@@ -79,7 +79,6 @@ def test_the_15_sweep_misses_and_tells_each_county_admin_and_the_duty_officer_on
 def test_beat_down_across_two_days_then_back(city, people, settings):
     # given beat ran last on the 18th's evening: only the 18th's rows and the 19th's exist
     settings.DUTY_CATCHUP_DAYS = 3
-    informants, admins, _officer = people
     with time_machine.travel(at(20, day=date(2026, 11, 18)), tick=False):
         tasks.create_tomorrow()
         tasks.sweep()
