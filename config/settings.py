@@ -318,6 +318,8 @@ SPECTACULAR_SETTINGS = {
         "ClockKindEnum": "dispatch.models.ClockKind",
         "ClockStepKindEnum": "dispatch.models.ClockStepKind",
         "ClockOutcomeEnum": "dispatch.models.ClockOutcome",
+        "SubmissionStatusEnum": "duty.models.SubmissionStatus",
+        "RiskLevelEnum": "duty.models.RiskLevel",
     },
 }
 
@@ -413,3 +415,16 @@ LOGGING = {
 DISPATCH_EXPLANATION_WORKING_DAYS = env.int("DISPATCH_EXPLANATION_WORKING_DAYS", default=2)
 # How many clocks one run of the reminder sweep handles per batch (each in its own transaction).
 DISPATCH_SWEEP_BATCH = env.int("DISPATCH_SWEEP_BATCH", default=1000)
+
+# --- Duty: expected submissions (duty.kinds, duty.services.expected) -------------------------
+# The sweep creates the rows of the periods it finds missing this many days back (beat down
+# for a while), and marks what is due missed in batches of this many rows.
+DUTY_CATCHUP_DAYS = env.int("DUTY_CATCHUP_DAYS", default=7)
+DUTY_SWEEP_BATCH = env.int("DUTY_SWEEP_BATCH", default=5000)
+# The daily report (网情日报) is due at this local time every day; grid points that have not
+# filed are reminded at the reminder time.
+DUTY_DAILY_REPORT_DUE = env.str("DUTY_DAILY_REPORT_DUE", default="15:00")
+DUTY_DAILY_REPORT_REMINDER = env.str("DUTY_DAILY_REPORT_REMINDER", default="14:00")
+# The monthly risk-point list (风险点排查) is due at this local time of the month's last day
+# ("24:00": the end of that day).
+DUTY_RISK_POINTS_DUE = env.str("DUTY_RISK_POINTS_DUE", default="24:00")

@@ -87,7 +87,7 @@ def test_home_query_count_does_not_grow_with_the_queue(
         submit(informants[i % 3], title=f"第{i}条")
     client.force_login(admin)
     client.get("/")
-    # the session, the person with their home node, the page's own 9 and the access record of
-    # the cases the work list shows (grid.audit)
-    with django_assert_num_queries(12):
+    # the session, the person with their home node, the page's own 9, the access record of
+    # the cases the work list shows (grid.audit) and duty's count of today's daily reports
+    with django_assert_num_queries(13):
         assert client.get("/").status_code == 200

@@ -1,0 +1,15 @@
+"""Duty's models, one module per part (each helper's models in its own module)."""
+
+from duty.models.filings import (  # noqa: F401 (the package's models, re-exported)
+    DailyReport,
+    DailyReportItem,
+    RiskLevel,
+    RiskPoint,
+    RiskPointList,
+    SubmissionNotice,
+)
+from duty.models.submissions import (  # noqa: F401
+    ExpectedSubmission,
+    SubmissionPeriod,
+    SubmissionStatus,
+)

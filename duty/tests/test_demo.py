@@ -1,0 +1,69 @@
+"""The demo history of filings: consistent with what the services and the sweep would leave."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.db.models import F
+
+from duty.demo import seed_filings, seed_filings_postgres
+from duty.filings import DAILY_REPORT, RISK_POINTS
+from duty.models import DailyReport, ExpectedSubmission, RiskPointList, SubmissionStatus
+from duty.services.expected import expected_sweep
+
+SH = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 12, 3, 10, 0, tzinfo=SH)
+
+
+@pytest.fixture
+def staffed(city):
+    for n in range(len(city.grid_points) - 1):  # the last point has nobody: always missed
+        city.informant(n)
+    return city
+
+
+def check_history(city) -> None:
+    daily = ExpectedSubmission.objects.filter(kind=DAILY_REPORT)
+    assert daily.filter(period__lt=NOW.date()).count() == 60 * 8
+    assert daily.filter(period=NOW.date(), status=SubmissionStatus.PENDING).count() == 8
+    filed = daily.exclude(status__in=[SubmissionStatus.MISSED, SubmissionStatus.PENDING])
+    assert filed.count() == DailyReport.objects.count()
+    # every settled row: a miss at its due time, a filing at its own time, late iff after due
+    assert daily.filter(status=SubmissionStatus.MISSED).exclude(settled_at=F("due_at")).count() == 0
+    assert daily.filter(status=SubmissionStatus.LATE, settled_at__lte=F("due_at")).count() == 0
+    assert daily.filter(status=SubmissionStatus.ON_TIME, settled_at__gt=F("due_at")).count() == 0
+    assert (
+        daily.filter(status=SubmissionStatus.MISSED, grid_point=city.grid_points[-1]).count() == 60
+    )
+    for row in filed.filter(period__lt=NOW.date())[:50]:
+        report = DailyReport.objects.get(pk=row.filing_id)
+        assert (report.grid_point_id, report.day, report.filed_at) == (
+            row.grid_point_id,
+            row.period,
+            row.settled_at,
+        )
+        assert report.is_late == (row.status == SubmissionStatus.LATE)
+    on_time = filed.filter(status=SubmissionStatus.ON_TIME).count()
+    assert on_time > filed.filter(status=SubmissionStatus.LATE).count() > 0
+    risks = ExpectedSubmission.objects.filter(kind=RISK_POINTS)
+    assert risks.exclude(status=SubmissionStatus.PENDING).count() == 2 * 8  # October, November
+    assert RiskPointList.objects.count() == risks.filter(filing_id__isnull=False).count()
+    # the first sweep after seeding has nothing of the past to settle
+    result = expected_sweep(now=NOW)
+    assert result.missed == []
+
+
+@pytest.mark.django_db
+def test_the_orm_writer(staffed):
+    assert seed_filings(now=NOW) > 0
+    check_history(staffed)
+    assert seed_filings(now=NOW) == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQL writer: PostgreSQL only")
+@pytest.mark.django_db
+def test_the_sql_writer(staffed):
+    assert seed_filings_postgres(now=NOW, log=lambda _m: None) > 0
+    check_history(staffed)
+    assert seed_filings_postgres(now=NOW) == 0
