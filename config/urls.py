@@ -43,9 +43,11 @@ urlpatterns = [
     path("api/v1/", include("reports.api.urls")),
     path("api/v1/", include("dispatch.api.urls")),
     path("api/v1/", include("notifications.api.urls")),
+    path("api/v1/", include("duty.deductions.api.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
     path("dispatch/", include("dispatch.urls")),
+    path("duty/deductions/", include("duty.deductions.urls")),
     path("", include("grid.urls")),
 ]
 

@@ -1,5 +1,19 @@
 """Duty's models, one module per part (each helper's models in its own module)."""
 
+from duty.models.deductions import (  # noqa: F401 (the package's models, re-exported)
+    COUNTING_STATUSES,
+    GRADE_GROUPS,
+    Deduction,
+    DeductionAction,
+    DeductionEvent,
+    DeductionKind,
+    DeductionRule,
+    DeductionStatus,
+    GradeGroup,
+    Responsibility,
+    TargetType,
+    month_of,
+)
 from duty.models.submissions import (  # noqa: F401 (the package's models, re-exported)
     ExpectedSubmission,
     SubmissionPeriod,
