@@ -14,6 +14,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -167,8 +168,9 @@ class Target:
         return self.value
 
 
-class _LazyChoices:
-    """Choices computed on first use, once (a select reads its choices more than once)."""
+class _LazyChoices(BaseChoiceIterator):
+    """Choices computed on first use, once (a select reads its choices more than once; a
+    ``BaseChoiceIterator``, so Django does not read them when they are set)."""
 
     def __init__(self, compute) -> None:
         self.compute = compute
