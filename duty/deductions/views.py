@@ -30,9 +30,11 @@ from duty.deductions.services import (
 )
 from duty.models import Deduction, DeductionStatus
 from grid.errors import field_errors
+from grid.labels import choice_label
 from grid.pagination import CappedPaginator
 from grid.views.errors import page_refusal
 from reports.attachments import attachment_response
+from reports.models import Grade
 from reports.views.lists import is_htmx
 
 PAGE_SIZE = 25
@@ -85,6 +87,7 @@ def _detail(
             else None
         ),
         "conflict": conflict,
+        "grade_label": choice_label(Grade, deduction.grade),
     }
     return render(request, "duty/deductions/detail.html", context, status=status)
 
