@@ -318,6 +318,11 @@ SPECTACULAR_SETTINGS = {
         "ClockKindEnum": "dispatch.models.ClockKind",
         "ClockStepKindEnum": "dispatch.models.ClockStepKind",
         "ClockOutcomeEnum": "dispatch.models.ClockOutcome",
+        "DeductionKindEnum": "duty.models.DeductionKind",
+        "DeductionStatusEnum": "duty.models.DeductionStatus",
+        "DeductionActionEnum": "duty.models.DeductionAction",
+        "ResponsibilityEnum": "duty.models.Responsibility",
+        "DeductionTargetTypeEnum": "duty.models.TargetType",
     },
 }
 
