@@ -320,6 +320,11 @@ SPECTACULAR_SETTINGS = {
         "ClockOutcomeEnum": "dispatch.models.ClockOutcome",
         "SubmissionStatusEnum": "duty.models.SubmissionStatus",
         "RiskLevelEnum": "duty.models.RiskLevel",
+        "DeductionKindEnum": "duty.models.DeductionKind",
+        "DeductionStatusEnum": "duty.models.DeductionStatus",
+        "DeductionActionEnum": "duty.models.DeductionAction",
+        "ResponsibilityEnum": "duty.models.Responsibility",
+        "DeductionTargetTypeEnum": "duty.models.TargetType",
     },
 }
 

@@ -44,9 +44,11 @@ urlpatterns = [
     path("api/v1/", include("dispatch.api.urls")),
     path("api/v1/", include("notifications.api.urls")),
     path("api/v1/", include("duty.api.urls")),
+    path("api/v1/", include("duty.deductions.api.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
     path("dispatch/", include("dispatch.urls")),
+    path("duty/deductions/", include("duty.deductions.urls")),
     path("duty/", include("duty.urls")),
     path("", include("grid.urls")),
 ]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class DutyConfig(AppConfig):
     """Duty: rosters, logs, handovers, and every recurring deadline as an expected submission
-    (daily reports, risk points), swept by Celery beat."""
+    (daily reports, risk points), swept by Celery beat; deductions and bonuses."""
 
     name = "duty"
     verbose_name = _("Duty")
@@ -38,3 +38,9 @@ class DutyConfig(AppConfig):
         from duty import panels
 
         panels.register()
+
+        # Deductions: the score-event and region-move hooks, notification kinds, refusals,
+        # the menu link (duty.deductions.wiring).
+        from duty.deductions import wiring
+
+        wiring.register()

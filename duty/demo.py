@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duty.demo_deductions import seed_deductions_demo
 from duty.filings import DAILY_REPORT, RISK_POINTS, county_path
 from duty.kinds import local_today, local_zone, month_start, submission_kind
 from duty.models import (
@@ -370,8 +371,8 @@ def seed_filings_postgres(*, days: int = DAYS, now: datetime | None = None, log=
     return ExpectedSubmission.objects.count()
 
 
-def seed_demo(*, scale: str, log=print) -> None:
-    """``seed_demo`` hook: 60 days of daily reports and the risk points of those months
+def seed_filings_demo(*, scale: str, log=print) -> None:
+    """60 days of daily reports and the risk points of those months
     (idempotent: skipped if daily reports exist)."""
     if DailyReport.objects.exists():
         log(_("The daily reports are already there: nothing to do."))
@@ -388,3 +389,9 @@ def seed_demo(*, scale: str, log=print) -> None:
         )
         % {"n": f"{created:,}", "seconds": time.monotonic() - started}
     )
+
+
+def seed_demo(*, scale: str, log=print) -> None:
+    """``seed_demo`` hook of duty (after the grid and reports): its parts one after the other."""
+    seed_filings_demo(scale=scale, log=log)
+    seed_deductions_demo(scale=scale, log=log)

@@ -1,6 +1,20 @@
 """Duty's models, one module per part (each helper's models in its own module)."""
 
-from duty.models.filings import (  # noqa: F401 (the package's models, re-exported)
+from duty.models.deductions import (  # noqa: F401 (the package's models, re-exported)
+    COUNTING_STATUSES,
+    GRADE_GROUPS,
+    Deduction,
+    DeductionAction,
+    DeductionEvent,
+    DeductionKind,
+    DeductionRule,
+    DeductionStatus,
+    GradeGroup,
+    Responsibility,
+    TargetType,
+    month_of,
+)
+from duty.models.filings import (  # noqa: F401
     DailyReport,
     DailyReportItem,
     RiskLevel,

@@ -1,0 +1,3 @@
+"""Django admin of duty; each part registers its own ModelAdmins."""
+
+from duty.deductions import admin as deductions  # noqa: F401
