@@ -74,6 +74,30 @@ ids = list(
 (OUT / "admin0_token.txt").write_text(token_for(first) + "\n")
 (OUT / "admin0_session.txt").write_text(session_for(first) + "\n")
 (OUT / "admin0_case_ids.txt").write_text("\n".join(map(str, ids)) + "\n")
+# Dispatch: the city duty officers (the console) and the liaisons of the units with the most
+# open routings (the inbox), as the demo's dispatch history has them.
+from django.db.models import Count  # noqa: E402
+
+from dispatch.models import Handler  # noqa: E402
+
+duty = list(User.objects.filter(role=Role.DUTY_OFFICER, is_active=True).order_by("pk")[:20])
+busy = [
+    row["unit_id"]
+    for row in Handler.objects.filter(open=True)
+    .values("unit_id")
+    .annotate(n=Count("id"))
+    .order_by("-n")[:20]
+]
+liaisons = list(
+    User.objects.filter(role=Role.UNIT_LIAISON, is_active=True, unit_id__in=busy).order_by("pk")
+)
+if duty:
+    (OUT / "duty_tokens.txt").write_text("\n".join(token_for(u) for u in duty) + "\n")
+    (OUT / "duty_sessions.txt").write_text("\n".join(session_for(u) for u in duty) + "\n")
+if liaisons:
+    (OUT / "liaison_tokens.txt").write_text("\n".join(token_for(u) for u in liaisons) + "\n")
+    (OUT / "liaison_sessions.txt").write_text("\n".join(session_for(u) for u in liaisons) + "\n")
+print(f"duty_officers={len(duty)} liaisons={len(liaisons)} (units with most open routings)")
 print(
     f"informants={len(informants)} admins={len(admins)} cases_for_admin0={len(ids)} "
     f"reports_total={Report.objects.count()} db={settings.DATABASES['default']['ENGINE']}"

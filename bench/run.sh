@@ -105,3 +105,8 @@ run queue-page get_session.lua BENCH_SESSION_FILE="$RESULTS/admin_sessions.txt" 
 run detail-api get_token.lua BENCH_TOKEN_FILE="$RESULTS/admin0_token.txt" BENCH_IDS="$RESULTS/admin0_case_ids.txt" BENCH_PATH="/api/v1/reports/{id}/"
 run detail-page get_session.lua BENCH_SESSION_FILE="$RESULTS/admin0_session.txt" BENCH_IDS="$RESULTS/admin0_case_ids.txt" BENCH_PATH="/reports/{id}/"
 run intake intake.lua
+# Dispatch (issue 10): the city duty console and the unit's inbox, 50 rows a page.
+run console-api get_token.lua BENCH_TOKEN_FILE="$RESULTS/duty_tokens.txt" BENCH_PATH="/api/v1/dispatch/console/?tab=escalated&page_size=50"
+run console-page get_session.lua BENCH_SESSION_FILE="$RESULTS/duty_sessions.txt" BENCH_PATH="/dispatch/console/"
+run inbox-api get_token.lua BENCH_TOKEN_FILE="$RESULTS/liaison_tokens.txt" BENCH_PATH="/api/v1/dispatch/inbox/?page_size=50"
+run inbox-page get_session.lua BENCH_SESSION_FILE="$RESULTS/liaison_sessions.txt" BENCH_PATH="/dispatch/inbox/"

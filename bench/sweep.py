@@ -100,18 +100,32 @@ def build(*, clocks: int, due: int, now, catch_up: bool = False) -> list[int]:
     return [a.pk for a in assignments]
 
 
-def clean(assignment_ids: list[int]) -> None:
+def high_water() -> tuple[int, int]:
+    """The last event and notification ids before the runs: what the runs add lies above."""
+    event = ReportEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    note = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return event, note
+
+
+def clean(assignment_ids: list[int], *, since: tuple[int, int]) -> None:
+    """Delete what the build and the runs wrote, nothing else (the seeded history stays)."""
+    report_ids = list(
+        Assignment.objects.filter(pk__in=assignment_ids).values_list("report_id", flat=True)
+    )
     SupervisionNotice.objects.filter(assignment_id__in=assignment_ids).delete()
     ClockStep.objects.filter(assignment_id__in=assignment_ids).delete()
     Clock.objects.filter(assignment_id__in=assignment_ids).delete()
     Handler.objects.filter(assignment_id__in=assignment_ids).delete()
     Assignment.objects.filter(pk__in=assignment_ids).delete()
     ReportEvent.objects.filter(
-        transition__in=["remind", "urge", "supervise"], actor=User.objects.system()
+        pk__gt=since[0],
+        report_id__in=report_ids,
+        transition__in=["remind", "urge", "supervise"],
+        actor=User.objects.system(),
     )._raw_delete("default")
-    Notification.objects.filter(kind__in=["dispatch_remind", "dispatch_urge"])._raw_delete(
-        "default"
-    )
+    Notification.objects.filter(
+        pk__gt=since[1], kind__in=["dispatch_remind", "dispatch_urge", "dispatch_supervision"]
+    )._raw_delete("default")
 
 
 def main() -> None:
@@ -125,6 +139,7 @@ def main() -> None:
     now = timezone.now()
     print(f"building {args.clocks:,} clocks, {args.due:,} due …")
     ids = build(clocks=args.clocks, due=args.due, now=now, catch_up=args.catch_up)
+    since = high_water()
     try:
         for run in ("first", "second"):
             started = time.monotonic()
@@ -134,7 +149,7 @@ def main() -> None:
                 f"steps {dict(result.steps)}"
             )
     finally:
-        clean(ids)
+        clean(ids, since=since)
 
 
 if __name__ == "__main__":

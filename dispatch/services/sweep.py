@@ -25,12 +25,14 @@ deadline it was, at the deadline, the step row as the source — so once per dea
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone, translation
@@ -277,26 +279,58 @@ def _record(taken: list[Taken], *, now, system: User) -> None:
         if notice is not None:
             data |= {"notice": notice.pk, "number": notice.number}
         events.append(
-            ReportEvent(
-                report_id=clock.report_id,
-                transition=step.kind,
-                source=clock.report.status,
-                target=clock.report.status,
-                actor=system,
-                at=step.due_at,
-                comment=_deadline_words(clock),
-                data=data,
-                unit_id=clock.unit_id,
-                internal=True,
+            (
+                clock.report_id,
+                step.kind,
+                clock.report.status,
+                clock.report.status,
+                system.pk,
+                step.due_at,
+                _deadline_words(clock),
+                data,
+                clock.unit_id,
             )
         )
-    ReportEvent.objects.bulk_create(events)
+    _insert_events(events)
     score_events(_scored(taken))
     # One message per clock, of its latest step taken now.
     latest: dict[int, Taken] = {}
     for step in taken:
         latest[step.clock_id] = step
     _tell(list(latest.values()))
+
+
+EVENT_CHUNK = 1000  # rows per INSERT (SQLite takes at most 32,766 parameters)
+
+
+def _insert_events(rows: list[tuple]) -> None:
+    """Append the steps to their cases' timelines: one multi-row INSERT per chunk, without a
+    model instance per row (the sweep's largest cost in Python, a third of a 10,000-clock run)."""
+    table = ReportEvent._meta.db_table
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), EVENT_CHUNK):
+            chunk = rows[start : start + EVENT_CHUNK]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            params = []
+            for report_id, kind, source, target, actor, at, comment, data, unit_id in chunk:
+                params += [
+                    report_id,
+                    kind,
+                    source,
+                    target,
+                    actor,
+                    adapt(at),
+                    comment,
+                    json.dumps(data, cls=DjangoJSONEncoder),
+                    unit_id,
+                    True,
+                ]
+            cursor.execute(
+                f"INSERT INTO {table} (report_id, transition, source, target, actor_id, at, "  # noqa: S608 - our own table and placeholders
+                f"comment, data, unit_id, internal) VALUES {values}",
+                params,
+            )
 
 
 def _scored(taken: list[Taken]) -> list[ScoreEvent]:
