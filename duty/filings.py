@@ -42,6 +42,23 @@ def grid_points_owing(period: date) -> Iterator[Owed]:
         )
 
 
+# The same set as grid_points_owing, as one SELECT: the county is the region's parent (a
+# township's point) or grandparent (a village's).
+GRID_POINTS_OWING_SQL = """
+SELECT 'g' || gp.id, gp.id, CAST(NULL AS bigint), CAST(NULL AS bigint), r.path,
+       CASE WHEN p1.level = 'county' THEN p1.id WHEN p2.level = 'county' THEN p2.id END
+FROM grid_gridpoint gp
+JOIN grid_region r ON r.id = gp.region_id
+LEFT JOIN grid_region p1 ON p1.id = r.parent_id
+LEFT JOIN grid_region p2 ON p2.id = p1.parent_id
+WHERE gp.is_active
+"""
+
+
+def grid_points_owing_sql(period: date) -> tuple[str, list]:
+    return GRID_POINTS_OWING_SQL, []
+
+
 def daily_report_due(period: date) -> datetime:
     return at_local(period, settings.DUTY_DAILY_REPORT_DUE)
 
@@ -58,6 +75,7 @@ def register() -> None:
             label=_("Daily report"),
             due_at=daily_report_due,
             owed_by=grid_points_owing,
+            owed_sql=grid_points_owing_sql,
             periods=daily_periods,
             missed_event="daily_report_missed",
             late_event="daily_report_late",
@@ -69,6 +87,7 @@ def register() -> None:
             label=_("Monthly risk points"),
             due_at=risk_points_due,
             owed_by=grid_points_owing,
+            owed_sql=grid_points_owing_sql,
             periods=monthly_periods,
             period_of=month_start,
             missed_event="risk_points_missed",

@@ -37,11 +37,14 @@ class DailyEntryForm(forms.Form):
 
 class RiskEntryForm(forms.Form):
     description = forms.CharField(
-        label=_("Risk"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description of the risk"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     area = forms.CharField(label=_("Area"), max_length=120, required=False)
     level = forms.ChoiceField(
-        label=_("Level"), choices=[("", _("Choose…")), *RiskLevel.choices], required=False
+        label=_("Risk level"), choices=[("", _("Choose…")), *RiskLevel.choices], required=False
     )
     measures = forms.CharField(
         label=_("Measures"),

@@ -48,6 +48,7 @@ class SubmissionKind:
     late_event: str = ""
     score_target: Callable[[Any], tuple[type, int] | None] | None = None
     period_of: Callable[[date], date] = lambda day: day
+    owed_sql: Callable[[date], tuple[str, list]] | None = None
 
 
 _kinds: dict[str, SubmissionKind] = {}

@@ -53,6 +53,7 @@ class ExpectedSubmission(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="expected_submissions",
+        db_index=False,  # expected_grid_point leads with it
     )
     unit = models.ForeignKey(
         "grid.Unit",
@@ -61,6 +62,7 @@ class ExpectedSubmission(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="expected_submissions",
+        db_index=False,  # expected_unit leads with it
     )
     # A row of the kind's own model (a roster's duty, a directive's notice), when the
     # obligation is about one; the kind knows which model.
@@ -73,6 +75,7 @@ class ExpectedSubmission(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # expected_overview serves the reads; regions are not deleted
     )
     status = models.CharField(
         _("status"),
@@ -104,6 +107,8 @@ class ExpectedSubmission(models.Model):
                 name="expected_settled_iff_not_pending",
             ),
         ]
+        # Few indexes: a settled row is written again in every one of them (the sweep's
+        # UPDATE of a province's 16,000 rows, bench/README.md "Duty").
         indexes = [
             # The sweep: what is still pending and due by now.
             models.Index(
@@ -115,13 +120,13 @@ class ExpectedSubmission(models.Model):
             models.Index(fields=["kind", "period", "county", "status"], name="expected_overview"),
             # A grid point's own rows (its home panel, its history).
             models.Index(fields=["grid_point", "kind", "-period"], name="expected_grid_point"),
+            models.Index(
+                fields=["unit", "kind", "-period"],
+                name="expected_unit",
+                condition=Q(unit__isnull=False),
+            ),
             # The API's list, newest period first.
             models.Index(fields=["-period", "kind", "region_path"], name="expected_list"),
-            models.Index(
-                fields=["region_path"],
-                name="expected_region_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
         ]
 
     def __str__(self) -> str:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from duty.kinds import SubmissionKind, submission_kind, submission_kinds
 from duty.models import ExpectedSubmission, SubmissionPeriod, SubmissionStatus
@@ -47,34 +48,65 @@ def _kind(kind: str | SubmissionKind) -> SubmissionKind:
     return kind if isinstance(kind, SubmissionKind) else submission_kind(kind)
 
 
+_INSERT_SELECT = """
+INSERT INTO duty_expectedsubmission
+    (kind, period, owner_key, grid_point_id, unit_id, subject_id, region_path, county_id,
+     status, due_at, created_at)
+SELECT %s, %s, owed.*, %s, %s, %s FROM ({owed}) AS owed WHERE true
+ON CONFLICT DO NOTHING
+"""
+
+
 @transaction.atomic
 def expected_create_for(*, kind: str | SubmissionKind, period: date) -> int:
     """Create every row ``kind`` owes for ``period`` that does not exist yet, at once
-    (INSERT … ON CONFLICT DO NOTHING), and remember the period as created. Safe to run again
-    or concurrently; returns how many parties owe it for the period."""
+    (INSERT … ON CONFLICT DO NOTHING: one INSERT … SELECT when the kind gives its SQL, else
+    ``bulk_create``), and remember the period as created. Safe to run again or concurrently;
+    returns how many rows it created."""
     spec = _kind(kind)
     due_at = spec.due_at(period)
-    rows = [
-        ExpectedSubmission(
-            kind=spec.name,
-            period=period,
-            owner_key=ExpectedSubmission.key_for(
-                grid_point_id=owed.grid_point_id, unit_id=owed.unit_id, subject_id=owed.subject_id
-            ),
-            grid_point_id=owed.grid_point_id,
-            unit_id=owed.unit_id,
-            subject_id=owed.subject_id,
-            region_path=owed.region_path,
-            county_id=owed.county_id,
-            due_at=due_at,
-        )
-        for owed in spec.owed_by(period)
-    ]
-    ExpectedSubmission.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+    if spec.owed_sql is not None:
+        owed, params = spec.owed_sql(period)
+        adapt = connection.ops
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _INSERT_SELECT.format(owed=owed),
+                [
+                    spec.name,
+                    adapt.adapt_datefield_value(period),
+                    SubmissionStatus.PENDING,
+                    adapt.adapt_datetimefield_value(due_at),
+                    adapt.adapt_datetimefield_value(timezone.now()),
+                    *params,
+                ],
+            )
+            created = max(cursor.rowcount, 0)
+    else:
+        before = ExpectedSubmission.objects.filter(kind=spec.name, period=period).count()
+        rows = [
+            ExpectedSubmission(
+                kind=spec.name,
+                period=period,
+                owner_key=ExpectedSubmission.key_for(
+                    grid_point_id=owed.grid_point_id,
+                    unit_id=owed.unit_id,
+                    subject_id=owed.subject_id,
+                ),
+                grid_point_id=owed.grid_point_id,
+                unit_id=owed.unit_id,
+                subject_id=owed.subject_id,
+                region_path=owed.region_path,
+                county_id=owed.county_id,
+                due_at=due_at,
+            )
+            for owed in spec.owed_by(period)
+        ]
+        ExpectedSubmission.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+        created = ExpectedSubmission.objects.filter(kind=spec.name, period=period).count() - before
     SubmissionPeriod.objects.bulk_create(
         [SubmissionPeriod(kind=spec.name, period=period)], ignore_conflicts=True
     )
-    return len(rows)
+    return created
 
 
 def _score_target(spec: SubmissionKind, row) -> tuple[type, int] | None:
@@ -179,8 +211,20 @@ WHERE id IN (
     SELECT id FROM duty_expectedsubmission
     WHERE status = %s AND due_at <= %s ORDER BY due_at, id LIMIT %s
 ) AND status = %s
-RETURNING id
+RETURNING id, kind, period, due_at, grid_point_id, unit_id, subject_id, county_id
 """
+
+
+def _missed(row: tuple) -> Missed:
+    """A returned row, typed (SQLite returns dates and times as text)."""
+    pk, kind, period, due_at, grid_point_id, unit_id, subject_id, county_id = row
+    if isinstance(period, str):
+        period = parse_date(period)
+    if isinstance(due_at, str):
+        due_at = parse_datetime(due_at)
+    if timezone.is_naive(due_at):
+        due_at = timezone.make_aware(due_at, UTC)
+    return Missed(pk, kind, period, due_at, grid_point_id, unit_id, subject_id, county_id)
 
 
 def _miss_batch(now: datetime, size: int) -> list[Missed]:
@@ -199,24 +243,9 @@ def _miss_batch(now: datetime, size: int) -> list[Missed]:
                     SubmissionStatus.PENDING,
                 ],
             )
-            ids = [r[0] for r in cursor.fetchall()]
-        if not ids:
+            missed = [_missed(row) for row in cursor.fetchall()]
+        if not missed:
             return []
-        missed = [
-            Missed(**values)
-            for values in ExpectedSubmission.objects.filter(id__in=ids)
-            .order_by()
-            .values(
-                "id",
-                "kind",
-                "period",
-                "due_at",
-                "grid_point_id",
-                "unit_id",
-                "subject_id",
-                "county_id",
-            )
-        ]
         by_kind: dict[str, list[Missed]] = {}
         for row in missed:
             by_kind.setdefault(row.kind, []).append(row)

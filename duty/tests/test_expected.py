@@ -1,6 +1,7 @@
 """Expected submissions: creation is idempotent, a filing settles on time or late exactly at
 the due second, the sweep marks what is due missed once, with the due time as the moment."""
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -8,6 +9,7 @@ import pytest
 import time_machine
 
 from duty.filings import DAILY_REPORT, RISK_POINTS
+from duty.kinds import submission_kind
 from duty.models import ExpectedSubmission, SubmissionPeriod, SubmissionStatus
 from duty.services.expected import expected_create_for, expected_settle, expected_sweep
 from grid.models import GridPoint
@@ -28,7 +30,7 @@ def test_creation_is_idempotent_and_copies_where_the_point_sits(city):
     GridPoint.objects.filter(pk=city.grid_points[-1].pk).update(is_active=False)
     # when the day's rows are created twice
     assert expected_create_for(kind=DAILY_REPORT, period=DAY) == 7
-    expected_create_for(kind=DAILY_REPORT, period=DAY)
+    assert expected_create_for(kind=DAILY_REPORT, period=DAY) == 0
     # then each active point owes one report, due at 15:00 that day
     assert rows(period=DAY).count() == 7
     first = rows(period=DAY, grid_point=city.grid_points[0]).get()
@@ -87,6 +89,17 @@ def test_a_filing_before_the_rows_exist_creates_its_own(city):
     expected_create_for(kind=DAILY_REPORT, period=DAY)
     assert rows(period=DAY).count() == 8
     assert rows(period=DAY, status=SubmissionStatus.ON_TIME).count() == 1
+
+
+def test_a_kind_without_sql_creates_through_the_orm_alike(city):
+    # the ORM path (kinds that give no SQL, e.g. a roster's handover) creates the same rows
+    spec = replace(submission_kind(DAILY_REPORT), name="orm_twin", owed_sql=None)
+    assert expected_create_for(kind=spec, period=DAY) == 8
+    assert expected_create_for(kind=spec, period=DAY) == 0
+    fields = ("owner_key", "grid_point_id", "region_path", "county_id", "due_at", "status")
+    orm = set(rows("orm_twin").values_list(*fields))
+    expected_create_for(kind=DAILY_REPORT, period=DAY)
+    assert orm == set(rows(DAILY_REPORT).values_list(*fields))
 
 
 def test_a_party_that_owes_nothing_cannot_settle(city):
