@@ -411,3 +411,14 @@ LOGGING = {
 DISPATCH_EXPLANATION_WORKING_DAYS = env.int("DISPATCH_EXPLANATION_WORKING_DAYS", default=2)
 # How many clocks one run of the reminder sweep handles per batch (each in its own transaction).
 DISPATCH_SWEEP_BATCH = env.int("DISPATCH_SWEEP_BATCH", default=1000)
+
+# --- Duty -----------------------------------------------------------------------------------
+# A duty day starts at this local time (Asia/Shanghai) on its date and ends at the next day's
+# start; the on-duty person clocks in by then (to the second: later is late).
+DUTY_START_TIME = env.str("DUTY_START_TIME", default="09:00")
+# Clock-in opens this many minutes before the duty starts.
+DUTY_CLOCK_IN_OPENS_MINUTES = env.int("DUTY_CLOCK_IN_OPENS_MINUTES", default=60)
+# The handover (交接班) is submitted and acknowledged by this local time on the incoming day.
+DUTY_HANDOVER_TIME = env.str("DUTY_HANDOVER_TIME", default="09:00")
+# The outgoing person may submit the handover from this many hours before it is due.
+DUTY_HANDOVER_OPENS_HOURS = env.int("DUTY_HANDOVER_OPENS_HOURS", default=6)

@@ -1,0 +1,32 @@
+"""Duty pages (mounted at /duty/)."""
+
+from django.urls import path
+
+from duty.views import day, lists, roster
+
+urlpatterns = [
+    path("", lists.mine, name="duty-mine"),
+    path("watch/", lists.watch, name="duty-watch"),
+    path("swaps/", lists.swaps, name="duty-swaps"),
+    path("swaps/<int:swap_id>/decide/", lists.swap_decide, name="duty-swap-decide"),
+    path("swaps/<int:swap_id>/withdraw/", lists.swap_withdraw, name="duty-swap-withdraw"),
+    path("roster/<slug:kind>/<int:pk>/", roster.roster, name="duty-roster"),
+    path("days/<int:day_id>/", day.day_page, name="duty-day"),
+    path("days/<int:day_id>/shifts/<int:shift_id>/clock-in/", day.clock_in, name="duty-clock-in"),
+    path(
+        "days/<int:day_id>/shifts/<int:shift_id>/absence/", day.absence_declare, name="duty-absence"
+    ),
+    path(
+        "days/<int:day_id>/absences/<int:absence_id>/end/", day.absence_end, name="duty-absence-end"
+    ),
+    path(
+        "days/<int:day_id>/shifts/<int:shift_id>/swap/", day.swap_request, name="duty-swap-request"
+    ),
+    path("days/<int:day_id>/log/", day.log_append, name="duty-log"),
+    path("days/<int:day_id>/handover/", day.handover_submit_view, name="duty-handover"),
+    path(
+        "days/<int:day_id>/handovers/<int:handover_id>/acknowledge/",
+        day.handover_acknowledge_view,
+        name="duty-handover-ack",
+    ),
+]
