@@ -5,18 +5,33 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
+from django.utils import timezone
 
+from duty.models import DutyDay, DutyShift
 from duty.rules import may_watch
 from duty.selectors import next_duties_for
+from duty.times import duty_date_at
 from grid.panels import Panel, register_home_panel, register_nav
 
 HOME_ROWS = 5
 
 
+def duties_ahead_expression() -> Exists:
+    """Whether the signed-in person is on a duty or leads one from the one running now: loaded
+    with the person (``grid.auth.register_signed_in_annotation``), two index probes."""
+    today = duty_date_at(timezone.now())
+    return Exists(DutyShift.objects.filter(person=OuterRef("pk"), date__gte=today)) | Exists(
+        DutyDay.objects.filter(leader=OuterRef("pk"), date__gte=today)
+    )
+
+
 def next_duties_panel(request: HttpRequest, now: datetime) -> Panel | None:
-    """The person's next duties (today's first, with its clock-in): one query, none if the
-    person is on no roster and leads none."""
+    """The person's next duties (today's first, with its clock-in): one query, none for a
+    person on no roster (known from their sign-in's own query)."""
+    if not getattr(request.user, "duties_ahead", True):
+        return None
     duties = next_duties_for(user=request.user, now=now, limit=HOME_ROWS)
     if not duties:
         return None
@@ -34,5 +49,8 @@ def nav_panel(request: HttpRequest, now: datetime) -> Panel | None:
 
 
 def register() -> None:
+    from grid.auth import register_signed_in_annotation
+
+    register_signed_in_annotation("duties_ahead", duties_ahead_expression)
     register_home_panel(next_duties_panel, order=3)
     register_nav(nav_panel, order=30)

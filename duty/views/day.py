@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from duty import selectors, services
-from duty.models import LogKind, SwapState
+from duty.models import DutyDay, LogKind, SwapState
 from duty.rules import may_keep_roster, may_write_log, on_duty_candidates
 from duty.selectors import ClockIn, clock_in_state
 from duty.services.handovers import handover_acknowledge, handover_submit
@@ -110,7 +110,10 @@ def roster_url(desk, date) -> str:
 
 
 def _page(request, day_id: int, *, errors=None, form="", status=None) -> HttpResponse:
-    day = selectors.day_for(user=request.user, day_id=day_id)
+    try:
+        day = selectors.day_for(user=request.user, day_id=day_id)
+    except DutyDay.DoesNotExist:
+        raise Http404(_("No such duty in your jurisdiction.")) from None
     context = _context(request, day, errors=errors, typed=request.POST, form=form)
     return render(request, "duty/day.html", context, status=status or status_of(errors))
 
