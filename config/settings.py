@@ -318,6 +318,8 @@ SPECTACULAR_SETTINGS = {
         "ClockKindEnum": "dispatch.models.ClockKind",
         "ClockStepKindEnum": "dispatch.models.ClockStepKind",
         "ClockOutcomeEnum": "dispatch.models.ClockOutcome",
+        "LogKindEnum": "duty.models.LogKind",
+        "SwapStateEnum": "duty.models.SwapState",
     },
 }
 

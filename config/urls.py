@@ -42,6 +42,7 @@ urlpatterns = [
     path("api/v1/", include("grid.api.urls")),
     path("api/v1/", include("reports.api.urls")),
     path("api/v1/", include("dispatch.api.urls")),
+    path("api/v1/", include("duty.api.urls")),
     path("api/v1/", include("notifications.api.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
