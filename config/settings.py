@@ -414,7 +414,20 @@ DISPATCH_EXPLANATION_WORKING_DAYS = env.int("DISPATCH_EXPLANATION_WORKING_DAYS",
 # How many clocks one run of the reminder sweep handles per batch (each in its own transaction).
 DISPATCH_SWEEP_BATCH = env.int("DISPATCH_SWEEP_BATCH", default=1000)
 
-# --- Duty -----------------------------------------------------------------------------------
+# --- Duty: expected submissions (duty.kinds, duty.services.expected) -------------------------
+# The sweep creates the rows of the periods it finds missing this many days back (beat down
+# for a while), and marks what is due missed in batches of this many rows.
+DUTY_CATCHUP_DAYS = env.int("DUTY_CATCHUP_DAYS", default=7)
+DUTY_SWEEP_BATCH = env.int("DUTY_SWEEP_BATCH", default=5000)
+# The daily report (网情日报) is due at this local time every day; grid points that have not
+# filed are reminded at the reminder time.
+DUTY_DAILY_REPORT_DUE = env.str("DUTY_DAILY_REPORT_DUE", default="15:00")
+DUTY_DAILY_REPORT_REMINDER = env.str("DUTY_DAILY_REPORT_REMINDER", default="14:00")
+# The monthly risk-point list (风险点排查) is due at this local time of the month's last day
+# ("24:00": the end of that day).
+DUTY_RISK_POINTS_DUE = env.str("DUTY_RISK_POINTS_DUE", default="24:00")
+
+# --- Duty: rosters, clock-in, the 09:00 handover (duty.times, duty.handover_kind) ----------
 # A duty day starts at this local time (Asia/Shanghai) on its date and ends at the next day's
 # start; the on-duty person clocks in by then (to the second: later is late).
 DUTY_START_TIME = env.str("DUTY_START_TIME", default="09:00")

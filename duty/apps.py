@@ -3,13 +3,31 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DutyConfig(AppConfig):
-    """Duty at grid points and the city platform: rosters, clock-ins, swaps, absences, the duty
-    log and the 09:00 handover; daily reports and risk points (recurring deadlines)."""
+    """Duty: rosters, clock-ins, swaps, absences, the duty log and the 09:00 handover, and every
+    recurring deadline as an expected submission (daily reports, risk points, handovers), swept
+    by Celery beat."""
 
     name = "duty"
     verbose_name = _("Duty")
 
     def ready(self) -> None:
+        # Expected submissions follow region moves (their copied paths and counties).
+        from duty.regions import expected_follow_region_move
+        from grid.hooks import register_region_moved
+
+        register_region_moved(expected_follow_region_move)
+
+        # The grid points' daily report and monthly risk points (duty.kinds).
+        from duty import filings
+
+        filings.register()
+
+        # The 09:00 handover: a kind of expected submission, its notification, its task.
+        from duty import handover_kind, handover_notices, handover_tasks  # noqa: F401
+
+        handover_kind.register()
+        handover_notices.register_kinds()
+
         from duty import panels
         from duty.errors import DutyConflict
         from duty.models import Absence, DutyDay, DutyShift, Handover, Swap

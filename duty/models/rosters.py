@@ -74,6 +74,8 @@ class DutyDay(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("last changed"))
+    # When the leaders were told that the handover to this duty was missed (once).
+    handover_missed_told_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = DutyDayQuerySet.as_manager()
 

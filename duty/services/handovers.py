@@ -11,9 +11,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from duty.errors import DutyConflict
+from duty.handover_kind import HANDOVER, owner_of
 from duty.models import DutyDay, Handover
 from duty.parse import as_text
 from duty.rules import is_on_duty
+from duty.services.expected import expected_settle
 from duty.times import handover_due, handover_opens
 from grid.models import User
 
@@ -119,4 +121,14 @@ def handover_acknowledge(*, by: User, handover_id: int, note: Any = "", now: dat
     handover.acknowledged_at = now
     handover.acknowledgement_note = note
     handover.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement_note"])
+    if now < handover.due_at:
+        # On time: the expected submission is settled (compare-and-set; the sweep marks it
+        # missed at the due second otherwise, so at 09:00:00 it is too late).
+        expected_settle(
+            kind=HANDOVER,
+            period=handover.incoming.date,
+            at=now,
+            filing_id=handover.pk,
+            **owner_of(handover.incoming),
+        )
     return handover

@@ -21,6 +21,20 @@ from grid.models import GridPoint, User
 MAX_ON_DUTY = 5  # people on duty at one desk on one day
 
 
+def _owe_handovers(dates) -> None:
+    """Days written for a date whose handovers are already owed (rows created for it: today,
+    or a day of the catch-up window) are owed theirs too (idempotent, set-based)."""
+    from duty.handover_kind import HANDOVER
+    from duty.models import SubmissionPeriod
+    from duty.services.expected import expected_create_for
+
+    periods = set(dates) | {d + timedelta(days=1) for d in dates}
+    for period in SubmissionPeriod.objects.filter(kind=HANDOVER, period__in=periods).values_list(
+        "period", flat=True
+    ):
+        expected_create_for(kind=HANDOVER, period=period)
+
+
 def _desk_filter(desk: Desk) -> dict:
     return {"grid_point": desk} if isinstance(desk, GridPoint) else {"unit": desk}
 
@@ -96,6 +110,8 @@ def roster_set_day(
     DutyShift.objects.bulk_create(
         [DutyShift(day=duty, date=day, person_id=pk) for pk in people if pk not in have]
     )
+    if created:
+        _owe_handovers([day])
     return duty
 
 
@@ -181,4 +197,5 @@ def roster_generate(
             for pk in names
         ]
     )
+    _owe_handovers([row.date for row in rows])
     return len(rows)

@@ -1,0 +1,262 @@
+"""The generic services of expected submissions: create a period's rows, settle a filing,
+sweep what is due. Nothing here knows a particular kind; :mod:`duty.kinds` says who owes what.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Case, Value, When
+from django.utils import timezone
+
+from duty.kinds import SubmissionKind, submission_kind, submission_kinds
+from duty.models import ExpectedSubmission, SubmissionPeriod, SubmissionStatus
+from grid import hooks
+from grid.models import GridPoint, Unit
+
+SETTLEABLE = (SubmissionStatus.PENDING, SubmissionStatus.MISSED)
+
+
+@dataclass(frozen=True)
+class Missed:
+    """A row the sweep marked missed (what the tasks need to tell people)."""
+
+    id: int
+    kind: str
+    period: date
+    due_at: datetime
+    grid_point_id: int | None
+    unit_id: int | None
+    subject_id: int | None
+    county_id: int | None
+
+
+@dataclass
+class SweepResult:
+    """What one sweep did: rows created (per kind) and rows marked missed."""
+
+    created: dict[str, int] = field(default_factory=dict)
+    missed: list[Missed] = field(default_factory=list)
+
+
+def _kind(kind: str | SubmissionKind) -> SubmissionKind:
+    return kind if isinstance(kind, SubmissionKind) else submission_kind(kind)
+
+
+@transaction.atomic
+def expected_create_for(*, kind: str | SubmissionKind, period: date) -> int:
+    """Create every row ``kind`` owes for ``period`` that does not exist yet, at once
+    (INSERT … ON CONFLICT DO NOTHING), and remember the period as created. Safe to run again
+    or concurrently; returns how many parties owe it for the period."""
+    spec = _kind(kind)
+    due_at = spec.due_at(period)
+    rows = [
+        ExpectedSubmission(
+            kind=spec.name,
+            period=period,
+            owner_key=ExpectedSubmission.key_for(
+                grid_point_id=owed.grid_point_id, unit_id=owed.unit_id, subject_id=owed.subject_id
+            ),
+            grid_point_id=owed.grid_point_id,
+            unit_id=owed.unit_id,
+            subject_id=owed.subject_id,
+            region_path=owed.region_path,
+            county_id=owed.county_id,
+            due_at=due_at,
+        )
+        for owed in spec.owed_by(period)
+    ]
+    ExpectedSubmission.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+    SubmissionPeriod.objects.bulk_create(
+        [SubmissionPeriod(kind=spec.name, period=period)], ignore_conflicts=True
+    )
+    return len(rows)
+
+
+def _score_target(spec: SubmissionKind, row) -> tuple[type, int] | None:
+    if spec.score_target is not None:
+        return spec.score_target(row)
+    if row.grid_point_id is not None:
+        return GridPoint, row.grid_point_id
+    if row.unit_id is not None:
+        return Unit, row.unit_id
+    return None
+
+
+def _tell(event_kind: str, spec: SubmissionKind, rows: Iterable, *, at_field: str) -> None:
+    if not event_kind:
+        return
+    events = []
+    for row in rows:
+        target = _score_target(spec, row)
+        if target is None:
+            continue
+        events.append(
+            hooks.ScoreEvent(
+                kind=event_kind,
+                source_model=ExpectedSubmission,
+                source_id=row.id,
+                target_model=target[0],
+                target_id=target[1],
+                at=getattr(row, at_field),
+            )
+        )
+    hooks.score_events(events)
+
+
+@transaction.atomic
+def expected_settle(
+    *,
+    kind: str | SubmissionKind,
+    period: date,
+    at: datetime,
+    grid_point_id: int | None = None,
+    unit_id: int | None = None,
+    subject_id: int | None = None,
+    filing_id: int | None = None,
+) -> ExpectedSubmission | None:
+    """Settle the owner's row for ``period`` with a filing made at ``at``: on time if ``at`` is
+    at or before the due time, else late (a row the sweep already marked missed becomes late:
+    it did arrive). Compare-and-set, so of two filings one settles and the other gets ``None``.
+    A row not created yet (a grid point added today) is created first."""
+    spec = _kind(kind)
+    key = ExpectedSubmission.key_for(
+        grid_point_id=grid_point_id, unit_id=unit_id, subject_id=subject_id
+    )
+    rows = ExpectedSubmission.objects.filter(kind=spec.name, owner_key=key, period=period)
+    row = rows.only("id", "due_at").first()
+    if row is None:
+        owed = next(
+            (
+                o
+                for o in spec.owed_by(period)
+                if (o.grid_point_id, o.unit_id, o.subject_id)
+                == (grid_point_id, unit_id, subject_id)
+            ),
+            None,
+        )
+        if owed is None:
+            raise ExpectedSubmission.DoesNotExist(f"{key} owes no {spec.name} for {period}")
+        ExpectedSubmission.objects.bulk_create(
+            [
+                ExpectedSubmission(
+                    kind=spec.name,
+                    period=period,
+                    owner_key=key,
+                    grid_point_id=grid_point_id,
+                    unit_id=unit_id,
+                    subject_id=subject_id,
+                    region_path=owed.region_path,
+                    county_id=owed.county_id,
+                    due_at=spec.due_at(period),
+                )
+            ],
+            ignore_conflicts=True,
+        )
+    changed = rows.filter(status__in=SETTLEABLE).update(
+        status=Case(
+            When(due_at__gte=at, then=Value(SubmissionStatus.ON_TIME)),
+            default=Value(SubmissionStatus.LATE),
+        ),
+        settled_at=at,
+        filing_id=filing_id,
+    )
+    if not changed:
+        return None
+    row = rows.get()
+    if row.status == SubmissionStatus.LATE:
+        _tell(spec.late_event, spec, [row], at_field="settled_at")
+    return row
+
+
+_MISS_SQL = """
+UPDATE duty_expectedsubmission SET status = %s, settled_at = due_at
+WHERE id IN (
+    SELECT id FROM duty_expectedsubmission
+    WHERE status = %s AND due_at <= %s ORDER BY due_at, id LIMIT %s
+) AND status = %s
+RETURNING id
+"""
+
+
+def _miss_batch(now: datetime, size: int) -> list[Missed]:
+    """Mark one batch of due pending rows missed, in one statement, and tell the score events
+    in the same transaction. A row already settled by another worker is skipped (the outer
+    ``status`` check is re-evaluated on the locked row: compare-and-set)."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _MISS_SQL,
+                [
+                    SubmissionStatus.MISSED,
+                    SubmissionStatus.PENDING,
+                    connection.ops.adapt_datetimefield_value(now),
+                    size,
+                    SubmissionStatus.PENDING,
+                ],
+            )
+            ids = [r[0] for r in cursor.fetchall()]
+        if not ids:
+            return []
+        missed = [
+            Missed(**values)
+            for values in ExpectedSubmission.objects.filter(id__in=ids)
+            .order_by()
+            .values(
+                "id",
+                "kind",
+                "period",
+                "due_at",
+                "grid_point_id",
+                "unit_id",
+                "subject_id",
+                "county_id",
+            )
+        ]
+        by_kind: dict[str, list[Missed]] = {}
+        for row in missed:
+            by_kind.setdefault(row.kind, []).append(row)
+        for name, rows in by_kind.items():
+            try:
+                spec = submission_kind(name)
+            except KeyError:
+                continue  # a kind no longer declared: marked, but nobody scores it
+            _tell(spec.missed_event, spec, rows, at_field="due_at")
+        return missed
+
+
+def expected_create_due(*, now: datetime, kinds: Sequence[SubmissionKind] | None = None) -> dict:
+    """Create the rows of every period that should exist by ``now`` and was not created yet
+    (the catch-up: beat down for two days creates both days' rows when it is back)."""
+    created: dict[str, int] = {}
+    for spec in kinds if kinds is not None else submission_kinds():
+        periods = spec.periods(now)
+        done = set(
+            SubmissionPeriod.objects.filter(kind=spec.name, period__in=periods).values_list(
+                "period", flat=True
+            )
+        )
+        for period in periods:
+            if period not in done:
+                created[spec.name] = created.get(spec.name, 0) + expected_create_for(
+                    kind=spec, period=period
+                )
+    return created
+
+
+def expected_sweep(*, now: datetime | None = None, batch: int | None = None) -> SweepResult:
+    """Settle everything that is due by ``now`` and still pending as missed, with its due time
+    as the moment, after creating the rows that should exist by then. Idempotent: run twice
+    (or by two workers at once) each row is settled and told once."""
+    now = now or timezone.now()
+    size = batch or settings.DUTY_SWEEP_BATCH
+    result = SweepResult(created=expected_create_due(now=now))
+    while True:
+        missed = _miss_batch(now, size)
+        result.missed.extend(missed)
+        if len(missed) < size:
+            return result
