@@ -35,7 +35,7 @@ def next_duties_panel(request: HttpRequest, now: datetime) -> Panel | None:
     duties = next_duties_for(user=request.user, now=now, limit=HOME_ROWS)
     if not duties:
         return None
-    return Panel("duty/_next_duties.html", {"duties": duties, "show_heading": True})
+    return Panel("duty/_next_duties.html", {"duties": duties})
 
 
 def nav_panel(request: HttpRequest, now: datetime) -> Panel | None:
@@ -52,5 +52,6 @@ def register() -> None:
     from grid.auth import register_signed_in_annotation
 
     register_signed_in_annotation("duties_ahead", duties_ahead_expression)
-    register_home_panel(next_duties_panel, order=3)
+    # After the work list (reports, order 10), whose title the home page's heading is.
+    register_home_panel(next_duties_panel, order=15)
     register_nav(nav_panel, order=30)

@@ -32,7 +32,7 @@ class ClockIn:
 
     LABELS = {
         ON_TIME: _("On time"),
-        LATE: _("Late"),
+        LATE: _("Late arrival"),
         MISSING: _("Not clocked in"),
         NOT_YET: _("Not yet due"),
     }
@@ -71,11 +71,12 @@ def next_duties_for(*, user: User, now: datetime, limit: int = 5) -> list[DutyDa
     )
     days = list(qs[:limit])
     for day in days:
-        day.clock_in = (
+        state = (
             clock_in_state(clocked_in_at=day.my_clocked_in_at, starts_at=day.starts_at, now=now)
             if day.my_shift_id
             else None
         )
+        day.clock_in = None if state == ClockIn.NOT_YET else state
         day.clock_in_label = ClockIn.LABELS.get(day.clock_in, "")
         day.is_running = day.starts_at <= now < day.ends_at
     return days
@@ -212,7 +213,11 @@ def held_cases_for(*, user: User) -> QuerySet:
         qs = report_list_for(user=user).filter(status=Status.ESCALATED)
     else:
         qs = report_queue_for(user=user)
-    return qs.only("id", "case_number", "title", "status", "region__name")
+    return (
+        qs.select_related(None)
+        .select_related("region")
+        .only("id", "case_number", "title", "status", "region__name")
+    )
 
 
 @dataclass

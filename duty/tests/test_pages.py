@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from duty.models import DutyShift, LogEntry, Swap, SwapState
 from duty.services import roster_generate
-from duty.tests.helpers import DAY, at
+from duty.tests.helpers import DAY, at, put_on
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,14 @@ def test_roster_page_generates_and_sets_a_day(client, crew, django_assert_num_qu
         assert 'data-testid="rotation"' in page
         people = [m.pk for m in crew.members]
         response = client.post(
-            url, {"action": "generate", "month": "2026-12", "people": people, "per_day": "1"}
+            url,
+            {
+                "action": "generate",
+                "month": "2026-12",
+                "people": people,
+                "per_day": "1",
+                "start": str(people[1]),
+            },
         )
         assert response.status_code == 302
         refused = client.post(
@@ -150,6 +157,10 @@ def test_roster_page_generates_and_sets_a_day(client, crew, django_assert_num_qu
             page = client.get(url)
     assert page.status_code == 200
     assert DutyShift.objects.get(date=date(2026, 12, 5)).person_id == people[2]
+    # day one went to the person chosen to start, then on in the list's order
+    assert DutyShift.objects.get(date=date(2026, 12, 1)).person_id == people[1]
+    assert DutyShift.objects.get(date=date(2026, 12, 2)).person_id == people[2]
+    assert DutyShift.objects.get(date=date(2026, 12, 3)).person_id == people[0]
     # a member sees it, may not write it
     with time_machine.travel(at(date(2026, 11, 25), 10), tick=False):
         client.force_login(crew.members[0])
@@ -206,3 +217,37 @@ def test_watch_page_query_count_does_not_grow_with_the_duties(
             by=crew.admin, desk=point, day=DAY, people=[person.pk], leader_id=None, now=at(DAY, 8)
         )
     assert count() == few == 7  # session, person, count, page, people, absences, handovers
+
+
+def test_handover_form_lists_the_cases_held_then_the_next_person_acknowledges(client, crew):
+    from datetime import timedelta
+
+    from reports.tests.factories import submit
+
+    out = put_on(crew, [crew.members[0]], leader=crew.head)
+    incoming = put_on(crew, [crew.members[1]], day=DAY + timedelta(days=1))
+    case = submit(crew.members[0])
+    with time_machine.travel(at(DAY + timedelta(days=1), 8, 30), tick=False):
+        client.force_login(crew.members[0])
+        page = client.get(f"/duty/days/{out.pk}/").content.decode()
+        assert 'data-testid="handover-form"' in page
+        assert case.case_number in page
+        refused = client.post(
+            f"/duty/days/{out.pk}/handover/", {"log_summary": " ", "points_to_watch": "集会"}
+        )
+        assert refused.status_code == 400
+        assert "集会" in refused.content.decode()  # what was typed is kept
+        done = client.post(
+            f"/duty/days/{out.pk}/handover/", {"log_summary": "平稳", "points_to_watch": "集会"}
+        )
+        assert done.status_code == 302
+        client.force_login(crew.members[1])
+        page = client.get(f"/duty/days/{incoming.pk}/").content.decode()
+        assert 'data-testid="acknowledge"' in page
+        handover = incoming.taken_over
+        ack = client.post(
+            f"/duty/days/{incoming.pk}/handovers/{handover.pk}/acknowledge/", {"note": "收到"}
+        )
+        assert ack.status_code == 302
+    handover.refresh_from_db()
+    assert handover.acknowledged_by_id == crew.members[1].pk

@@ -61,12 +61,16 @@ def roster(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = request.POST.get("action", "")
         if form == "generate":
+            people = request.POST.getlist("people")
+            start = request.POST.get("start")
+            if start in people:  # the rotation begins with this person on day one
+                people = people[people.index(start) :] + people[: people.index(start)]
             written, errors = run(
                 request,
                 services.roster_generate,
                 desk=desk,
                 month=month,
-                people=request.POST.getlist("people"),
+                people=people,
                 leaders=request.POST.getlist("leaders"),
                 per_day=request.POST.get("per_day") or 1,
             )
