@@ -27,6 +27,7 @@ from duty.models import (
     LogKind,
     SubmissionPeriod,
     SubmissionStatus,
+    Swap,
 )
 from duty.times import duty_span, handover_due, local_date
 from grid import hooks
@@ -277,6 +278,34 @@ def seed_rosters(
         % {k: f"{v:,}" for k, v in counts.items()}
     )
     return counts
+
+
+def _demo_swap(now: datetime) -> None:
+    """The demo informant asks a colleague to take their next duty (pending: approve it as the
+    point's person in charge or a system admin)."""
+    shift = (
+        DutyShift.objects.filter(person__username="demo-informant", day__starts_at__gt=now)
+        .select_related("day", "person")
+        .order_by("date")
+        .first()
+    )
+    if shift is None:
+        return
+    colleague = (
+        User.objects.filter(grid_point_id=shift.person.grid_point_id, is_active=True)
+        .exclude(pk=shift.person_id)
+        .exclude(pk__in=shift.day.shifts.values("person_id"))
+        .order_by("username")
+        .first()
+    )
+    if colleague is not None:
+        Swap.objects.create(
+            day=shift.day,
+            requester=shift.person,
+            colleague=colleague,
+            reason="家中老人住院，需陪护一天",
+            requested_at=now - timedelta(hours=2),
+        )
 
 
 def _fill_places(rows: list[ExpectedSubmission]) -> None:
