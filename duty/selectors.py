@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from duty.models import Absence, DutyDay, DutyShift, Handover, LogEntry, Swap, SwapState
 from duty.rules import Desk
 from duty.times import duty_date_at
-from grid.models import GridPoint, Role, Unit, UnitKind, User
+from grid.models import GRID_POINT_ROLES, GridPoint, Role, Unit, UnitKind, User
 from reports.models import OPEN_STATUSES, Status
 from reports.rules import may_file
 from reports.selectors import report_list_for, report_queue_for
@@ -161,17 +161,33 @@ def swaps_for(*, user: User) -> QuerySet:
 
 
 def swaps_to_decide_for(*, user: User) -> QuerySet:
-    """The pending requests ``user`` decides: of the grid points they head, or (admins) of
-    every roster of their jurisdiction."""
+    """The pending requests ``user`` decides: of every roster of their jurisdiction (system
+    admins), else of the grid points they are in charge of (its head, or a grid point head)."""
     pending = swaps_for(user=user).filter(state=SwapState.PENDING)
     if user.is_superuser or user.role == Role.SYS_ADMIN:
         return pending
-    return pending.filter(
-        Q(day__grid_point__head=user)
-        | Q(day__grid_point_id=user.grid_point_id, day__grid_point__isnull=False)
-        if user.role == Role.GRID_HEAD
-        else Q(day__grid_point__head=user)
-    )
+    mine = Q(day__grid_point__head=user)
+    if user.role == Role.GRID_HEAD and user.grid_point_id:
+        mine |= Q(day__grid_point_id=user.grid_point_id)
+    return pending.filter(mine)
+
+
+def desk_of(*, user: User, kind: str, pk: int) -> Desk | None:
+    """The grid point (``kind`` "point") or platform ("platform") whose roster ``user`` may
+    see, or None: people of a grid point see their own point's only."""
+    if kind == "point":
+        desk = GridPoint.objects.visible_to(user).select_related("region").filter(pk=pk).first()
+        if desk is not None and user.role in GRID_POINT_ROLES and desk.pk != user.grid_point_id:
+            return None
+        return desk
+    if kind == "platform":
+        return (
+            Unit.objects.visible_to(user)
+            .select_related("region")
+            .filter(pk=pk, kind=UnitKind.PLATFORM)
+            .first()
+        )
+    return None
 
 
 def handovers_for(*, user: User) -> QuerySet:

@@ -43,7 +43,6 @@ from duty.parse import as_date, as_id
 from duty.services.handovers import handover_acknowledge, handover_submit
 from grid.api.pagination import CappedPagination
 from grid.api.serializers import PAGE_NOT_FOUND, ErrorSerializer
-from grid.models import GridPoint, Unit, UnitKind
 
 TAGS = ["duty"]
 ERRORS = {
@@ -65,26 +64,13 @@ def _act(service: Callable, request: Request, **kwargs):
 def _desk(request: Request):
     """The grid point or platform a payload names (404 outside the jurisdiction)."""
     data = request.data if isinstance(request.data, dict) else {}
-    user = request.user
     if data.get("grid_point") not in (None, ""):
-        pk = as_id(data.get("grid_point"), "grid_point")
-        desk = GridPoint.objects.visible_to(user).select_related("region").filter(pk=pk).first()
-        if (
-            desk is not None
-            and user.role in ("informant", "volunteer", "grid_head")
-            and desk.pk != user.grid_point_id
-        ):
-            desk = None
+        kind, pk = "point", as_id(data.get("grid_point"), "grid_point")
     elif data.get("unit") not in (None, ""):
-        pk = as_id(data.get("unit"), "unit")
-        desk = (
-            Unit.objects.visible_to(user)
-            .select_related("region")
-            .filter(pk=pk, kind=UnitKind.PLATFORM)
-            .first()
-        )
+        kind, pk = "platform", as_id(data.get("unit"), "unit")
     else:
         raise ValidationError({"grid_point": [_("Name a grid point or the platform (unit).")]})
+    desk = selectors.desk_of(user=request.user, kind=kind, pk=pk)
     if desk is None:
         raise Http404(_("No such duty desk in your jurisdiction."))
     return desk

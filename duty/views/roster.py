@@ -19,25 +19,11 @@ from duty.selectors import ClockIn, clock_in_state
 from duty.services.rosters import month_days
 from duty.times import local_date
 from duty.views.common import run, status_of
-from grid.models import GridPoint, Unit, UnitKind
 
 
 def desk_for(request: HttpRequest, kind: str, pk: int):
     """The grid point or platform, if the person may see it (404 otherwise)."""
-    user = request.user
-    if kind == "point":
-        desk = GridPoint.objects.visible_to(user).select_related("region").filter(pk=pk).first()
-        if desk is not None and user.role in ("informant", "volunteer", "grid_head"):
-            desk = desk if desk.pk == user.grid_point_id else None
-    elif kind == "platform":
-        desk = (
-            Unit.objects.visible_to(user)
-            .select_related("region")
-            .filter(pk=pk, kind=UnitKind.PLATFORM)
-            .first()
-        )
-    else:
-        desk = None
+    desk = selectors.desk_of(user=request.user, kind=kind, pk=pk)
     if desk is None:
         raise Http404(_("No such duty desk in your jurisdiction."))
     return desk
