@@ -325,6 +325,8 @@ SPECTACULAR_SETTINGS = {
         "DeductionActionEnum": "duty.models.DeductionAction",
         "ResponsibilityEnum": "duty.models.Responsibility",
         "DeductionTargetTypeEnum": "duty.models.TargetType",
+        "LogKindEnum": "duty.models.LogKind",
+        "SwapStateEnum": "duty.models.SwapState",
     },
 }
 
@@ -433,3 +435,14 @@ DUTY_DAILY_REPORT_REMINDER = env.str("DUTY_DAILY_REPORT_REMINDER", default="14:0
 # The monthly risk-point list (风险点排查) is due at this local time of the month's last day
 # ("24:00": the end of that day).
 DUTY_RISK_POINTS_DUE = env.str("DUTY_RISK_POINTS_DUE", default="24:00")
+
+# --- Duty: rosters, clock-in, the 09:00 handover (duty.times, duty.handover_kind) ----------
+# A duty day starts at this local time (Asia/Shanghai) on its date and ends at the next day's
+# start; the on-duty person clocks in by then (to the second: later is late).
+DUTY_START_TIME = env.str("DUTY_START_TIME", default="09:00")
+# Clock-in opens this many minutes before the duty starts.
+DUTY_CLOCK_IN_OPENS_MINUTES = env.int("DUTY_CLOCK_IN_OPENS_MINUTES", default=60)
+# The handover (交接班) is submitted and acknowledged by this local time on the incoming day.
+DUTY_HANDOVER_TIME = env.str("DUTY_HANDOVER_TIME", default="09:00")
+# The outgoing person may submit the handover from this many hours before it is due.
+DUTY_HANDOVER_OPENS_HOURS = env.int("DUTY_HANDOVER_OPENS_HOURS", default=6)

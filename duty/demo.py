@@ -394,4 +394,7 @@ def seed_filings_demo(*, scale: str, log=print) -> None:
 def seed_demo(*, scale: str, log=print) -> None:
     """``seed_demo`` hook of duty (after the grid and reports): its parts one after the other."""
     seed_filings_demo(scale=scale, log=log)
+    from duty import demo_rosters
+
+    demo_rosters.seed_demo(scale=scale, log=log)
     seed_deductions_demo(scale=scale, log=log)

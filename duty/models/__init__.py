@@ -22,6 +22,15 @@ from duty.models.filings import (  # noqa: F401
     RiskPointList,
     SubmissionNotice,
 )
+from duty.models.handovers import Handover  # noqa: F401
+from duty.models.logs import LogEntry, LogKind  # noqa: F401
+from duty.models.rosters import (  # noqa: F401
+    Absence,
+    DutyDay,
+    DutyShift,
+    Swap,
+    SwapState,
+)
 from duty.models.submissions import (  # noqa: F401
     ExpectedSubmission,
     SubmissionPeriod,

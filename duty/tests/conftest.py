@@ -2,7 +2,13 @@
 
 import pytest
 
+from duty.tests.factories import Crew, make_crew
 from grid import hooks
+
+
+@pytest.fixture
+def crew(city) -> Crew:
+    return make_crew(city)
 
 
 @pytest.fixture
