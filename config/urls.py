@@ -47,6 +47,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
     path("dispatch/", include("dispatch.urls")),
+    path("scorecards/", include("scorecards.urls")),
     path("", include("grid.urls")),
 ]
 

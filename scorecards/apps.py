@@ -10,4 +10,8 @@ class ScorecardsConfig(AppConfig):
 
     def ready(self) -> None:
         # The figures read from reports and dispatch (scorecards.figures.registry).
+        # The menu links (grid.panels).
+        from scorecards import panels
         from scorecards.figures import builtin  # noqa: F401
+
+        panels.register()
