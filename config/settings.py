@@ -411,3 +411,7 @@ LOGGING = {
 DISPATCH_EXPLANATION_WORKING_DAYS = env.int("DISPATCH_EXPLANATION_WORKING_DAYS", default=2)
 # How many clocks one run of the reminder sweep handles per batch (each in its own transaction).
 DISPATCH_SWEEP_BATCH = env.int("DISPATCH_SWEEP_BATCH", default=1000)
+
+# --- Scorecards -----------------------------------------------------------------------------
+# PostgreSQL's work_mem for the month close's transaction only (it sorts a month's cases).
+SCORECARDS_WORK_MEM = env.str("SCORECARDS_WORK_MEM", default="256MB")

@@ -73,7 +73,9 @@ def nodes_of(level: str) -> list[Assessed]:
 def _aggregate(measure: Measure, month: Month, as_of: datetime):
     where = measure.condition(month, as_of)
     if measure.value is None:
-        return Count(measure.source.counted, filter=where or None, distinct=True)
+        counted = measure.source.counted
+        # One row per case or routing needs no DISTINCT (which would sort every group again).
+        return Count(counted, filter=where or None, distinct=counted != "pk")
     return Median(measure.value, filter=where or None)
 
 

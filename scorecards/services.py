@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,10 +49,19 @@ def _rows(snapshot: MonthSnapshot, level: str, assessed: list[Assessed]) -> list
 
 
 def _compute(month: Month, now: datetime) -> tuple[dict, dict, dict[str, list[Assessed]]]:
+    """Every level of ``month``, read in one transaction (one view of the data on PostgreSQL's
+    repeatable read is not needed: the figures read rows of the past month, which later steps
+    only add to); with room to sort a month's cases in memory (``SCORECARDS_WORK_MEM``)."""
     columns, ranked_by, levels = {}, {}, {}
-    for level in AssessLevel.values:
-        levels[level], ranked_by[level] = assess(month=month, level=level, as_of=now)
-        columns[level] = column_names(level)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('work_mem', %s, true)", [settings.SCORECARDS_WORK_MEM]
+                )
+        for level in AssessLevel.values:
+            levels[level], ranked_by[level] = assess(month=month, level=level, as_of=now)
+            columns[level] = column_names(level)
     return columns, ranked_by, levels
 
 

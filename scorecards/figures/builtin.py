@@ -95,14 +95,13 @@ URGINGS = Source(
     keys={L.UNIT: F("unit_id")},
 )
 
-# A unit closed the case it received (the close step names the unit that closed it).
-_closed_by = Exists(
-    ReportEvent.objects.filter(
-        report_id=OuterRef("report_id"), transition="close", unit_id=OuterRef("unit_id")
-    )
+# A unit closed the case it received, and it is closed now (not reopened since): the close
+# step names the case's lead unit, or without one its assigned unit (reports.workflow), and a
+# closed case keeps both as they were. Said as a join, not a subquery per row.
+closed_by_unit = Q(report__status=Status.CLOSED) & (
+    Q(report__lead_unit_id=F("unit_id"))
+    | Q(report__lead_unit__isnull=True, report__assigned_unit_id=F("unit_id"))
 )
-# ... and it is closed now (not reopened since).
-closed_by_unit = Q(_closed_by, report__status=Status.CLOSED)
 replied_on_time = Exists(
     Reply.objects.filter(
         assignment_id=OuterRef("pk"),
