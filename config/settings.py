@@ -415,3 +415,5 @@ DISPATCH_SWEEP_BATCH = env.int("DISPATCH_SWEEP_BATCH", default=1000)
 # --- Scorecards -----------------------------------------------------------------------------
 # PostgreSQL's work_mem for the month close's transaction only (it sorts a month's cases).
 SCORECARDS_WORK_MEM = env.str("SCORECARDS_WORK_MEM", default="256MB")
+# How often the big screen (可视化大屏) fetches its figures again, in seconds.
+SCORECARDS_SCREEN_REFRESH = env.int("SCORECARDS_SCREEN_REFRESH", default=60)

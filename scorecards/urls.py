@@ -14,6 +14,10 @@ urlpatterns = [
         table.scorecard_drill,
         name="scorecards-drill",
     ),
+    path("<str:month>/bulletin/", table.scorecard_bulletin, name="scorecards-bulletin"),
+    path(
+        "<str:month>/bulletin.xlsx", table.scorecard_bulletin_xlsx, name="scorecards-bulletin-xlsx"
+    ),
     path("<str:month>/recompute/", table.scorecard_recompute, name="scorecards-recompute"),
     path("<str:month>/publish/", table.scorecard_publish, name="scorecards-publish"),
 ]

@@ -133,3 +133,34 @@ def test_county_leader_dashboard_ranks_townships_of_their_county(client, city, c
     data = client.get(reverse("scorecards-screen-data")).json()
     assert data["ranking"]["level"] == "township"
     assert {r["name"] for r in data["ranking"]["rows"]} == {"第2区1镇", "第2区2镇"}
+
+
+def test_bulletin_page_and_spreadsheet(client, city, closed):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    signed_in(client, city.city_user(Role.LEADER))
+    page = client.get(reverse("scorecards-bulletin", args=["2026-11"]))
+    assert page.status_code == 200
+    assert "第1区" in page.content.decode()
+    response = client.get(reverse("scorecards-bulletin-xlsx", args=["2026-11"]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(BytesIO(response.content))
+    assert book.sheetnames == ["County", "Township", "Grid point", "Unit"]
+    sheet = book["County"]
+    assert sheet.freeze_panes == "C2"
+    header = [c.value for c in sheet[1]]
+    assert header[:5] == ["Rank", "Assessed", "Within", "Score", "Reports filed"]
+    first = [c.value for c in sheet[2]]
+    assert first[:5] == [1, "第1区", "测试市", None, 5]
+    rate = sheet.cell(row=2, column=header.index("Completion rate") + 1)
+    assert rate.value == 0.6667
+    assert rate.number_format == "0.0%"
+    assert sheet.column_dimensions["B"].width >= 8
+    # A county leader's spreadsheet holds their county only.
+    signed_in(client, UserFactory(role=Role.LEADER, region=city.counties[1]))
+    book = load_workbook(
+        BytesIO(client.get(reverse("scorecards-bulletin-xlsx", args=["2026-11"])).content)
+    )
+    assert [r[1].value for r in book["County"].iter_rows(min_row=2)] == ["第2区"]

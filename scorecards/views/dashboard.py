@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -14,9 +15,6 @@ from grid import audit
 from grid.models import AccessKind
 from scorecards.dashboard import dashboard_for
 from scorecards.rules import may_view
-
-# How often the big screen fetches its figures again, in seconds.
-SCREEN_REFRESH = 60
 
 
 def _data(request: HttpRequest) -> dict:
@@ -39,7 +37,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def screen(request: HttpRequest) -> HttpResponse:
     """The same figures for a 1920×1080 wall display: dark, no scrolling, refreshed by itself."""
     return render(
-        request, "scorecards/screen.html", {"data": _data(request), "refresh": SCREEN_REFRESH}
+        request,
+        "scorecards/screen.html",
+        {"data": _data(request), "refresh": settings.SCORECARDS_SCREEN_REFRESH},
     )
 
 

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from grid import audit
 from grid.models import AccessKind, Region
 from grid.pagination import CappedPaginator
+from scorecards.bulletin import bulletin_for, bulletin_workbook
+from scorecards.dashboard import ranking_level
 from scorecards.figures import FIGURES, AssessLevel
 from scorecards.forms import ScorecardQueryForm
 from scorecards.months import Month
@@ -194,3 +196,58 @@ def scorecard_publish(request: HttpRequest, month: str) -> HttpResponse:
     else:
         messages.success(request, _("Published. This month is final now."))
     return redirect(f"{reverse('scorecards-table')}?month={month}")
+
+
+@login_required
+@require_GET
+def scorecard_bulletin(request: HttpRequest, month: str) -> HttpResponse:
+    """The monthly bulletin (月通报) as a printable A4 page."""
+    _viewer(request)
+    snapshot = snapshot_of(_month_or_404(month))
+    if snapshot is None:
+        raise Http404(_("That month is not closed."))
+    level = ranking_level(request.user)
+    bulletin = bulletin_for(user=request.user, snapshot=snapshot, level=level)
+    columns = columns_for(
+        [
+            n
+            for n in (
+                "filed",
+                "valid",
+                "handled",
+                "completion_rate",
+                "on_time_reply_rate",
+                "satisfaction_rate",
+                "overdue",
+            )
+            if n in snapshot.columns.get(level, [])
+        ]
+    )
+    return render(
+        request,
+        "scorecards/bulletin.html",
+        {
+            "month": month,
+            "snapshot": snapshot,
+            "bulletin": bulletin,
+            "columns": columns,
+            "rows": [{"row": r, "cells": cells_of(r, columns, month=month)} for r in bulletin.rows],
+            "ranked_by_label": FIGURES.get(snapshot.ranked_by.get(level, ""), None),
+        },
+    )
+
+
+@login_required
+@require_GET
+def scorecard_bulletin_xlsx(request: HttpRequest, month: str) -> HttpResponse:
+    """The month's rows of every level as a spreadsheet (scoped like the page)."""
+    _viewer(request)
+    snapshot = snapshot_of(_month_or_404(month))
+    if snapshot is None:
+        raise Http404(_("That month is not closed."))
+    response = HttpResponse(
+        bulletin_workbook(user=request.user, snapshot=snapshot),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="scorecards-{month}.xlsx"'
+    return response
