@@ -74,7 +74,12 @@ ids = list(
 (OUT / "admin0_token.txt").write_text(token_for(first) + "\n")
 (OUT / "admin0_session.txt").write_text(session_for(first) + "\n")
 (OUT / "admin0_case_ids.txt").write_text("\n".join(map(str, ids)) + "\n")
+# Scorecards: the city and county leaders of the province (the dashboard and the scorecard API).
+leaders = list(User.objects.filter(role=Role.LEADER, is_active=True).order_by("pk")[:20])
+if leaders:
+    (OUT / "leader_tokens.txt").write_text("\n".join(token_for(u) for u in leaders) + "\n")
+    (OUT / "leader_sessions.txt").write_text("\n".join(session_for(u) for u in leaders) + "\n")
 print(
-    f"informants={len(informants)} admins={len(admins)} cases_for_admin0={len(ids)} "
+    f"leaders={len(leaders)} informants={len(informants)} admins={len(admins)} cases_for_admin0={len(ids)} "
     f"reports_total={Report.objects.count()} db={settings.DATABASES['default']['ENGINE']}"
 )
