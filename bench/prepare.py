@@ -80,6 +80,7 @@ if leaders:
     (OUT / "leader_tokens.txt").write_text("\n".join(token_for(u) for u in leaders) + "\n")
     (OUT / "leader_sessions.txt").write_text("\n".join(session_for(u) for u in leaders) + "\n")
 print(
-    f"leaders={len(leaders)} informants={len(informants)} admins={len(admins)} cases_for_admin0={len(ids)} "
+    f"leaders={len(leaders)} informants={len(informants)} admins={len(admins)} "
+    f"cases_for_admin0={len(ids)} "
     f"reports_total={Report.objects.count()} db={settings.DATABASES['default']['ENGINE']}"
 )
