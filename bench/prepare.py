@@ -98,7 +98,14 @@ if liaisons:
     (OUT / "liaison_tokens.txt").write_text("\n".join(token_for(u) for u in liaisons) + "\n")
     (OUT / "liaison_sessions.txt").write_text("\n".join(session_for(u) for u in liaisons) + "\n")
 print(f"duty_officers={len(duty)} liaisons={len(liaisons)} (units with most open routings)")
+
+# Scorecards: the city and county leaders of the province (the dashboard and the scorecard API).
+leaders = list(User.objects.filter(role=Role.LEADER, is_active=True).order_by("pk")[:20])
+if leaders:
+    (OUT / "leader_tokens.txt").write_text("\n".join(token_for(u) for u in leaders) + "\n")
+    (OUT / "leader_sessions.txt").write_text("\n".join(session_for(u) for u in leaders) + "\n")
 print(
-    f"informants={len(informants)} admins={len(admins)} cases_for_admin0={len(ids)} "
+    f"leaders={len(leaders)} informants={len(informants)} admins={len(admins)} "
+    f"cases_for_admin0={len(ids)} "
     f"reports_total={Report.objects.count()} db={settings.DATABASES['default']['ENGINE']}"
 )

@@ -104,6 +104,9 @@ run queue-api get_token.lua BENCH_TOKEN_FILE="$RESULTS/admin_tokens.txt" BENCH_P
 run queue-page get_session.lua BENCH_SESSION_FILE="$RESULTS/admin_sessions.txt" BENCH_PATH="/reports/queue/"
 run detail-api get_token.lua BENCH_TOKEN_FILE="$RESULTS/admin0_token.txt" BENCH_IDS="$RESULTS/admin0_case_ids.txt" BENCH_PATH="/api/v1/reports/{id}/"
 run detail-page get_session.lua BENCH_SESSION_FILE="$RESULTS/admin0_session.txt" BENCH_IDS="$RESULTS/admin0_case_ids.txt" BENCH_PATH="/reports/{id}/"
+# Scorecards (read from the closed month's snapshot; the dashboard's figures once a minute).
+run scorecards-api get_token.lua BENCH_TOKEN_FILE="$RESULTS/leader_tokens.txt" BENCH_PATH="/api/v1/scorecards/?level=township"
+run dashboard-page get_session.lua BENCH_SESSION_FILE="$RESULTS/leader_sessions.txt" BENCH_PATH="/scorecards/dashboard/"
 run intake intake.lua
 # Dispatch (issue 10): the city duty console and the unit's inbox, 50 rows a page.
 run console-api get_token.lua BENCH_TOKEN_FILE="$RESULTS/duty_tokens.txt" BENCH_PATH="/api/v1/dispatch/console/?tab=escalated&page_size=50"

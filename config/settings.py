@@ -446,3 +446,11 @@ DUTY_CLOCK_IN_OPENS_MINUTES = env.int("DUTY_CLOCK_IN_OPENS_MINUTES", default=60)
 DUTY_HANDOVER_TIME = env.str("DUTY_HANDOVER_TIME", default="09:00")
 # The outgoing person may submit the handover from this many hours before it is due.
 DUTY_HANDOVER_OPENS_HOURS = env.int("DUTY_HANDOVER_OPENS_HOURS", default=6)
+
+# --- Scorecards -----------------------------------------------------------------------------
+# PostgreSQL's work_mem for the month close's transaction only (it sorts a month's cases).
+SCORECARDS_WORK_MEM = env.str("SCORECARDS_WORK_MEM", default="256MB")
+# How often the big screen (可视化大屏) fetches its figures again, in seconds.
+SCORECARDS_SCREEN_REFRESH = env.int("SCORECARDS_SCREEN_REFRESH", default=60)
+# The dashboard's figures of one jurisdiction are computed at most this often (seconds).
+SCORECARDS_DASHBOARD_SECONDS = env.int("SCORECARDS_DASHBOARD_SECONDS", default=60)

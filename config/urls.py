@@ -45,11 +45,13 @@ urlpatterns = [
     path("api/v1/", include("notifications.api.urls")),
     path("api/v1/", include("duty.api.urls")),
     path("api/v1/", include("duty.deductions.api.urls")),
+    path("api/v1/", include("scorecards.api.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
     path("dispatch/", include("dispatch.urls")),
     path("duty/deductions/", include("duty.deductions.urls")),
     path("duty/", include("duty.urls")),
+    path("scorecards/", include("scorecards.urls")),
     path("", include("grid.urls")),
 ]
 

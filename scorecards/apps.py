@@ -3,7 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ScorecardsConfig(AppConfig):
-    """Monthly assessment, rankings and leadership views (later issues)."""
+    """Monthly assessment, rankings and leadership views; reads the other apps, never writes."""
 
     name = "scorecards"
     verbose_name = _("Scorecards")
+
+    def ready(self) -> None:
+        # The figures read from reports and dispatch (scorecards.figures.registry).
+        # The menu links (grid.panels).
+        from scorecards import panels
+        from scorecards.figures import builtin  # noqa: F401
+
+        panels.register()
