@@ -452,5 +452,3 @@ DUTY_HANDOVER_OPENS_HOURS = env.int("DUTY_HANDOVER_OPENS_HOURS", default=6)
 SCORECARDS_WORK_MEM = env.str("SCORECARDS_WORK_MEM", default="256MB")
 # How often the big screen (可视化大屏) fetches its figures again, in seconds.
 SCORECARDS_SCREEN_REFRESH = env.int("SCORECARDS_SCREEN_REFRESH", default=60)
-# The dashboard's figures of one jurisdiction are computed at most this often (seconds).
-SCORECARDS_DASHBOARD_SECONDS = env.int("SCORECARDS_DASHBOARD_SECONDS", default=60)

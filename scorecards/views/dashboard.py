@@ -4,36 +4,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from grid import audit
 from grid.models import AccessKind
-from grid.scoping import jurisdiction_of
 from scorecards.dashboard import dashboard_for
 from scorecards.rules import may_view
 
 
 def _data(request: HttpRequest) -> dict:
-    """The dashboard's figures of the person's jurisdiction, computed at most once a
-    ``SCORECARDS_DASHBOARD_SECONDS`` (the big screen's minute) per jurisdiction and language:
-    every leader of a node, every screen on a wall, reads the same figures of that minute
-    (their "as of" time says which)."""
-    user = request.user
-    if not may_view(user):
+    if not may_view(request.user):
         raise PermissionDenied(_("The dashboard is for leaders and the platform's staff."))
-    scope = jurisdiction_of(user)
-    key = f"scorecards:dashboard:{scope.path or 'all'}:{get_language()}"
-    data = cache.get(key)
-    if data is None:
-        data = dashboard_for(user=user)
-        cache.set(key, data, settings.SCORECARDS_DASHBOARD_SECONDS)
+    data = dashboard_for(user=request.user)
     audit.record(request, kind=AccessKind.CASE_LIST, case_ids=[m["id"] for m in data["majors"]])
     return data
 

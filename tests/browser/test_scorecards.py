@@ -30,7 +30,7 @@ def closed_month(demo_users):
 
 
 def test_leader_dashboard_screen_drill_and_bulletin(
-    page, live_server, demo_users, closed_month, settings, tmp_path, shared_cache
+    page, live_server, demo_users, closed_month, settings, tmp_path
 ):
     settings.SCORECARDS_SCREEN_REFRESH = 1  # the screen's minute, shortened for the test
     SHOTS.mkdir(parents=True, exist_ok=True)
