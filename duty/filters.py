@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duty.kinds import submission_kinds
 from duty.models import DailyReport, ExpectedSubmission, RiskPointList, SubmissionStatus
+from grid.api.serializers import MAX_ID
 from reports.filters import DayFilter
 
 
@@ -32,7 +33,9 @@ class ExpectedSubmissionFilter(django_filters.FilterSet):
         help_text=_("The rows of the period this day falls in (its day, or its month)."),
     )
     status = django_filters.ChoiceFilter(choices=SubmissionStatus.choices, label=_("Status"))
-    grid_point = django_filters.NumberFilter(field_name="grid_point_id", label=_("Grid point"))
+    grid_point = django_filters.NumberFilter(
+        field_name="grid_point_id", label=_("Grid point"), min_value=1, max_value=MAX_ID
+    )
 
     class Meta:
         model = ExpectedSubmission
@@ -51,7 +54,9 @@ class DailyReportFilter(django_filters.FilterSet):
     """``?date=&grid_point=&late=``."""
 
     date = DayFilter(field_name="day", label=_("Day"))
-    grid_point = django_filters.NumberFilter(field_name="grid_point_id", label=_("Grid point"))
+    grid_point = django_filters.NumberFilter(
+        field_name="grid_point_id", label=_("Grid point"), min_value=1, max_value=MAX_ID
+    )
     late = django_filters.BooleanFilter(field_name="is_late", label=_("Late"))
 
     class Meta:
@@ -80,7 +85,9 @@ class RiskPointListFilter(django_filters.FilterSet):
     """``?month=YYYY-MM&grid_point=&late=``."""
 
     month = MonthFilter(field_name="month", label=_("Month"), help_text=_("YYYY-MM"))
-    grid_point = django_filters.NumberFilter(field_name="grid_point_id", label=_("Grid point"))
+    grid_point = django_filters.NumberFilter(
+        field_name="grid_point_id", label=_("Grid point"), min_value=1, max_value=MAX_ID
+    )
     late = django_filters.BooleanFilter(field_name="is_late", label=_("Late"))
 
     class Meta:

@@ -129,13 +129,13 @@ class OverviewForm(forms.Form):
     """The overview's day, county (city users) and status filter."""
 
     date = forms.DateField(label=_("Day"), required=False)
-    county = forms.IntegerField(label=_("County"), required=False, min_value=1)
+    county = forms.IntegerField(label=_("County"), required=False, min_value=1, max_value=2**63 - 1)
     status = forms.ChoiceField(
         label=_("Daily report today"),
         required=False,
         choices=[("", _("All"))],
     )
-    page = forms.IntegerField(required=False, min_value=1)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10**6)
 
     def __init__(self, *args, **kwargs) -> None:
         from duty.models import SubmissionStatus

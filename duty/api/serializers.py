@@ -16,7 +16,7 @@ from duty.models import (
     SubmissionStatus,
 )
 from duty.services.filings import MAX_ITEMS
-from grid.api.serializers import GridPointRefSerializer
+from grid.api.serializers import MAX_ID, GridPointRefSerializer
 from reports.models import SourcePlatform
 
 
@@ -57,6 +57,7 @@ class DailyItemInputSerializer(serializers.Serializer):
     report = serializers.IntegerField(
         required=False,
         min_value=1,
+        max_value=MAX_ID,
         help_text=_("A report your grid point filed that day; or give title, platform, url."),
     )
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
