@@ -34,7 +34,7 @@ from duty.models import (
     SubmissionPeriod,
     SubmissionStatus,
 )
-from duty.services.expected import expected_create_for
+from duty.services.expected import expected_create_for, expected_tell_history
 from grid.demo.plan import PROVINCE
 from grid.models import GRID_POINT_ROLES, GridPoint, Level, Region, User
 from reports.models import SourcePlatform
@@ -394,6 +394,9 @@ def seed_filings_demo(*, scale: str, log=print) -> None:
 def seed_demo(*, scale: str, log=print) -> None:
     """``seed_demo`` hook of duty (after the grid and reports): its parts one after the other."""
     seed_filings_demo(scale=scale, log=log)
+    # The history's misses and late filings are scored as the sweep would have scored them.
+    for kind in (DAILY_REPORT, RISK_POINTS):
+        expected_tell_history(kind=kind)
     from duty import demo_rosters
 
     demo_rosters.seed_demo(scale=scale, log=log)

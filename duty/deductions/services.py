@@ -278,6 +278,52 @@ def _insert(rows: list[_Row], *, now: datetime) -> list[_Row]:
     return inserted
 
 
+# A late filing of what the sweep had already marked missed (the daily report filed at 16:00)
+# is scored as late, not as both: its deduction replaces the missed one of the same row.
+SUPERSEDES = {
+    "daily_report_late": "daily_report_missed",
+    "risk_points_late": "risk_points_missed",
+}
+
+
+def _supersede(inserted: Sequence[_Row], *, now: datetime) -> int:
+    """Cancel the counting deductions that the new ``inserted`` ones replace (one UPDATE and
+    one INSERT of their history per kind, as the product); the number cancelled."""
+    sources: dict[tuple[str, int], list[int]] = {}
+    for row in inserted:
+        replaced = SUPERSEDES.get(row.kind)
+        if replaced:
+            sources.setdefault((replaced, row.source_type_id), []).append(row.source_id)
+    cancelled = 0
+    for (kind, source_type_id), source_ids in sources.items():
+        superseded = Deduction.objects.filter(
+            kind=kind,
+            source_type_id=source_type_id,
+            source_id__in=source_ids,
+            status__in=[DeductionStatus.COUNTING, DeductionStatus.APPEALED],
+        )
+        ids = list(superseded.values_list("pk", flat=True))
+        if not ids:
+            continue
+        note = _("Filed late: the late filing's deduction replaces this one.")
+        system = User.objects.system()
+        Deduction.objects.filter(pk__in=ids).update(
+            status=DeductionStatus.CANCELLED, decision_note=note, decided_at=now
+        )
+        DeductionEvent.objects.bulk_create(
+            DeductionEvent(
+                deduction_id=pk,
+                action=DeductionAction.CANCELLED,
+                actor=system,
+                at=now,
+                comment=note,
+            )
+            for pk in ids
+        )
+        cancelled += len(ids)
+    return cancelled
+
+
 def deductions_from_events(events: Sequence[ScoreEvent]) -> int:
     """Record a deduction (or bonus) for each event an active rule scores; the number new.
 
@@ -329,7 +375,9 @@ def deductions_from_events(events: Sequence[ScoreEvent]) -> int:
             month=month,
         )
         rows.setdefault(row.key, row)  # the same event told twice in one batch is one row
-    inserted = _insert(list(rows.values()), now=timezone.now())
+    now = timezone.now()
+    inserted = _insert(list(rows.values()), now=now)
+    _supersede(inserted, now=now)
     if inserted:
         notices.tell_recorded(
             [

@@ -67,3 +67,22 @@ def test_the_sql_writer(staffed):
     assert seed_filings_postgres(now=NOW, log=lambda _m: None) > 0
     check_history(staffed)
     assert seed_filings_postgres(now=NOW) == 0
+
+
+def test_the_history_is_scored_once_as_the_sweep_would(staffed):
+    # given the written history, when its misses and late filings are told (twice)
+    from duty.models import Deduction
+    from duty.services.expected import expected_tell_history
+
+    seed_filings(now=NOW)
+    told = [expected_tell_history(kind=DAILY_REPORT) for _ in range(2)]
+    # then each missed or late daily report has its one deduction, of its kind
+    rows = ExpectedSubmission.objects.filter(
+        kind=DAILY_REPORT, status__in=[SubmissionStatus.MISSED, SubmissionStatus.LATE]
+    )
+    assert told == [rows.count()] * 2
+    scored = Deduction.objects.filter(kind__startswith="daily_report_")
+    assert scored.count() == rows.count()
+    assert set(scored.values_list("source_id", flat=True)) == set(rows.values_list("pk", flat=True))
+    late = set(rows.filter(status=SubmissionStatus.LATE).values_list("pk", flat=True))
+    assert set(scored.filter(kind="daily_report_late").values_list("source_id", flat=True)) == late

@@ -211,3 +211,23 @@ def test_a_unit_target_sits_at_its_region(cast):
     unit = Unit.objects.get(pk=cast.city.units[0].pk)
     deductions_from_events([ScoreEvent.of("reply_late", source=unit, target=unit, at=AT)])
     assert Deduction.objects.get().target_path == unit.region.path
+
+
+def test_a_late_filing_replaces_the_missed_deduction_of_the_same_row(cast):
+    # given the 15:00 sweep scored two grid points' daily reports missed
+    points = cast.city.grid_points[:2]
+    deductions_from_events(missed(points))
+    # when the first files at 16:00 (the same expected row, now late), told twice
+    late = missed(points[:1], kind="daily_report_late")
+    assert deductions_from_events(late) == 1
+    assert deductions_from_events(late) == 0
+    # then its missed deduction stops counting, with why, and only the late one counts
+    first = {r.kind: r for r in Deduction.objects.filter(grid_point=points[0])}
+    assert first["daily_report_missed"].status == DeductionStatus.CANCELLED
+    assert first["daily_report_missed"].events.get().actor.is_system
+    assert first["daily_report_late"].status == DeductionStatus.COUNTING
+    assert sum(r.points for r in Deduction.objects.counting().filter(grid_point=points[0])) == (
+        first["daily_report_late"].points
+    )
+    # and the one still not filed keeps its missed deduction
+    assert Deduction.objects.get(grid_point=points[1]).status == DeductionStatus.COUNTING
