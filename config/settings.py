@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "reports",
     "dispatch",
     "duty",
+    "directives",
     "scorecards",
 ]
 

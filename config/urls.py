@@ -46,6 +46,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
     path("dispatch/", include("dispatch.urls")),
+    path("directives/", include("directives.urls")),
     path("", include("grid.urls")),
 ]
 
