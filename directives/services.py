@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -29,9 +28,9 @@ from directives.selectors import (
     recipient_for,
 )
 from duty.filings import county_path
-from duty.models import ExpectedSubmission
+from duty.models import SubmissionStatus
 from duty.services.expected import expected_settle
-from grid.models import GridPoint, Level, Region, Unit, User
+from grid.models import Level, Region, Unit, User
 from grid.scoping import jurisdiction_of
 from notifications.services import Message, notify_many
 from reports.attachments import check_attachments
@@ -152,63 +151,20 @@ def notice_issue(
     )
     _store_attachments(NoticeAttachment, "notice", notice, attachments)
 
-    # The nodes: two reads (the counties, then the points and units with their paths).
-    counties = dict(Region.objects.filter(level=Level.COUNTY).values_list("path", "id"))
-    under = Q()
-    for region in regions:
-        under |= Q(region__path__startswith=region.path)
-    nodes: list[tuple[int | None, int | None, str]] = []
-    if regions:
-        points = GridPoint.objects.filter(under, is_active=True).order_by()
-        nodes += [(pk, None, path) for pk, path in points.values_list("id", "region__path")]
-    if units:
-        chosen = Unit.objects.filter(pk__in=[u.pk for u in units], is_active=True).order_by()
-        nodes += [(None, pk, path) for pk, path in chosen.values_list("id", "region__path")]
-    if not nodes:
+    # The nodes, in the database: one INSERT … SELECT for the grid points under the regions,
+    # one bulk INSERT for the chosen units, then one INSERT … SELECT per expected kind.
+    count = _insert_point_recipients(notice, regions) if regions else 0
+    count += _insert_unit_recipients(notice, units) if units else 0
+    if not count:
         raise ValidationError({"regions": _("No active grid point or unit there.")})
-
-    NoticeRecipient.objects.bulk_create(
-        [
-            NoticeRecipient(
-                notice=notice,
-                grid_point_id=point,
-                unit_id=unit,
-                region_path=path,
-                county_id=counties.get(county_path(path)),
-            )
-            for point, unit, path in nodes
-        ],
-        batch_size=5000,
-    )
-    period = notice.period
     for asked, expected_kind, due in (
         (needs_ack, NOTICE_ACK, ack_due_at),
         (needs_report, NOTICE_REPORT, report_due_at),
     ):
-        if not asked:
-            continue
-        ExpectedSubmission.objects.bulk_create(
-            [
-                ExpectedSubmission(
-                    kind=expected_kind,
-                    period=period,
-                    owner_key=ExpectedSubmission.key_for(
-                        grid_point_id=point, unit_id=unit, subject_id=notice.pk
-                    ),
-                    grid_point_id=point,
-                    unit_id=unit,
-                    subject_id=notice.pk,
-                    region_path=path,
-                    county_id=counties.get(county_path(path)),
-                    due_at=due,
-                )
-                for point, unit, path in nodes
-            ],
-            batch_size=5000,
-            ignore_conflicts=True,
-        )
-    Notice.objects.filter(pk=notice.pk).update(recipient_count=len(nodes))
-    notice.recipient_count = len(nodes)
+        if asked:
+            _insert_expected(notice, expected_kind, due, now)
+    Notice.objects.filter(pk=notice.pk).update(recipient_count=count)
+    notice.recipient_count = count
 
     people = people_of(NoticeRecipient.objects.filter(notice=notice))
     notify_many(
@@ -224,6 +180,77 @@ def notice_issue(
         ]
     )
     return notice
+
+
+# A grid point sits at a township (its county is the parent) or a village (the grandparent).
+_POINT_RECIPIENTS_SQL = """
+INSERT INTO directives_noticerecipient
+    (notice_id, grid_point_id, unit_id, region_path, county_id, report_text, reminders)
+SELECT %s, gp.id, NULL, r.path,
+       CASE r.level WHEN %s THEN r.parent_id WHEN %s THEN p.parent_id END, '', 0
+FROM grid_gridpoint gp
+JOIN grid_region r ON r.id = gp.region_id
+LEFT JOIN grid_region p ON p.id = r.parent_id
+WHERE gp.is_active AND ({under})
+ORDER BY r.path
+"""
+
+_EXPECTED_SQL = """
+INSERT INTO duty_expectedsubmission
+    (kind, period, owner_key, grid_point_id, unit_id, subject_id, region_path, county_id,
+     status, due_at, created_at)
+SELECT %s, %s,
+       CASE WHEN grid_point_id IS NOT NULL THEN 'g' || CAST(grid_point_id AS VARCHAR(20))
+            ELSE 'u' || CAST(unit_id AS VARCHAR(20)) END || 's' || CAST(notice_id AS VARCHAR(20)),
+       grid_point_id, unit_id, notice_id, region_path, county_id, %s, %s, %s
+FROM directives_noticerecipient
+WHERE notice_id = %s
+ON CONFLICT DO NOTHING
+"""
+
+
+def _insert_point_recipients(notice: Notice, regions: Sequence[Region]) -> int:
+    """Every active grid point under ``regions``, in one statement; returns how many."""
+    under = " OR ".join(["r.path LIKE %s ESCAPE '\\'"] * len(regions))
+    params = [notice.pk, Level.TOWNSHIP, Level.VILLAGE]
+    params += [region.path.replace("%", r"\%").replace("_", r"\_") + "%" for region in regions]
+    with connection.cursor() as cursor:
+        cursor.execute(_POINT_RECIPIENTS_SQL.format(under=under), params)
+        return cursor.rowcount
+
+
+def _insert_unit_recipients(notice: Notice, units: Sequence[Unit]) -> int:
+    """The chosen active units (a few rows: one bulk INSERT); returns how many."""
+    counties = dict(Region.objects.filter(level=Level.COUNTY).values_list("path", "id"))
+    chosen = Unit.objects.filter(pk__in=[u.pk for u in units], is_active=True).order_by()
+    rows = [
+        NoticeRecipient(
+            notice=notice,
+            unit_id=pk,
+            region_path=path,
+            county_id=counties.get(county_path(path)),
+        )
+        for pk, path in chosen.values_list("id", "region__path")
+    ]
+    NoticeRecipient.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _insert_expected(notice: Notice, kind: str, due: datetime, now: datetime) -> None:
+    """One expected submission of ``kind`` per recipient node, due at the notice's deadline."""
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _EXPECTED_SQL,
+            [
+                kind,
+                connection.ops.adapt_datefield_value(notice.period),
+                SubmissionStatus.PENDING,
+                adapt(due),
+                adapt(now),
+                notice.pk,
+            ],
+        )
 
 
 def _recipient_locked(*, notice_id: int, by: User) -> NoticeRecipient:
