@@ -43,6 +43,7 @@ urlpatterns = [
     path("api/v1/", include("reports.api.urls")),
     path("api/v1/", include("dispatch.api.urls")),
     path("api/v1/", include("notifications.api.urls")),
+    path("api/v1/", include("directives.api.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
     path("dispatch/", include("dispatch.urls")),
