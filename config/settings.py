@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "reports",
     "dispatch",
     "duty",
+    "directives",
     "scorecards",
 ]
 
@@ -309,6 +310,7 @@ SPECTACULAR_SETTINGS = {
         "AnswerChannelEnum": "reports.models.AnswerChannel",
         "SatisfactionEnum": "reports.models.Satisfaction",
         "ClockEnum": "reports.api.serializers.CLOCK_STATES",
+        "NoticeKindEnum": "directives.models.NoticeKind",
         "AssignmentStateEnum": "dispatch.models.AssignmentState",
         "HandlerRoleEnum": "dispatch.models.HandlerRole",
         "ReplyStateEnum": "dispatch.models.ReplyState",

@@ -1,0 +1,19 @@
+"""Directives API, mounted under /api/v1/ (names: ``directives_api:…``)."""
+
+from django.urls import path
+
+from directives.api import views
+
+app_name = "directives_api"
+
+urlpatterns = [
+    path("notices/", views.NoticeListView.as_view(), name="notice-list"),
+    path("notices/<int:pk>/", views.NoticeDetailView.as_view(), name="notice-detail"),
+    path("notices/<int:pk>/nodes/", views.NoticeNodesView.as_view(), name="notice-nodes"),
+    path(
+        "notices/<int:pk>/acknowledge/",
+        views.NoticeAcknowledgeView.as_view(),
+        name="notice-acknowledge",
+    ),
+    path("notices/<int:pk>/report/", views.NoticeReportView.as_view(), name="notice-report"),
+]

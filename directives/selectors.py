@@ -1,0 +1,184 @@
+"""Reads of directives: who may issue and follow a notice, the notices a person sees, the
+tracking of one notice by node (counts in one query, rows paginated)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from directives.models import Notice, NoticeRecipient
+from grid.models import GRID_POINT_ROLES, Role, User
+from grid.scoping import jurisdiction_of
+
+ISSUER_ROLES = {Role.DUTY_OFFICER, Role.COUNTY_ADMIN, Role.LEADER}
+
+
+class NoticeNotFound(Http404):
+    """No such notice for this person (another's looks the same): 404."""
+
+
+def may_issue(user: User) -> bool:
+    """Duty officers, county admins and leaders issue notices within their jurisdiction."""
+    return bool(
+        user.is_authenticated and user.is_active and user.region_id and user.role in ISSUER_ROLES
+    )
+
+
+def may_follow(user: User, notice: Notice) -> bool:
+    """The issuer, and anyone who may issue from a node above or at the issuer's, follows a
+    notice's tracking."""
+    if notice.issued_by_id == user.pk:
+        return True
+    return may_issue(user) and jurisdiction_of(user).covers(notice.region.path)
+
+
+def node_filter(user: User) -> Q | None:
+    """The recipient rows that are the person's own node (grid point or unit), or None."""
+    if user.role in GRID_POINT_ROLES and user.grid_point_id:
+        return Q(grid_point_id=user.grid_point_id)
+    if user.role == Role.UNIT_LIAISON and user.unit_id:
+        return Q(unit_id=user.unit_id)
+    return None
+
+
+def people_of(recipients: QuerySet[NoticeRecipient]) -> QuerySet[User]:
+    """The active people of the nodes in ``recipients``: the grid points' informants,
+    volunteers and heads, the units' liaisons (one query, by subquery)."""
+    return User.objects.filter(
+        Q(
+            role__in=sorted(r.value for r in GRID_POINT_ROLES),
+            grid_point__in=recipients.filter(grid_point__isnull=False).values("grid_point"),
+        )
+        | Q(role=Role.UNIT_LIAISON, unit__in=recipients.filter(unit__isnull=False).values("unit")),
+        is_active=True,
+    ).order_by()
+
+
+def recipient_for(*, user: User, notice_id: int) -> NoticeRecipient:
+    """The person's node's row of the notice, or :class:`NoticeNotFound`."""
+    own = node_filter(user)
+    if own is None:
+        raise NoticeNotFound
+    row = (
+        NoticeRecipient.objects.filter(own, notice_id=notice_id)
+        .select_related("notice", "notice__issued_by", "notice__region")
+        .first()
+    )
+    if row is None:
+        raise NoticeNotFound
+    return row
+
+
+def notices_for(*, user: User, box: str = "inbox") -> QuerySet[Notice]:
+    """``inbox``: the notices sent to the person's node, newest first; ``issued``: the ones
+    they may follow (issued by them or from a node in their jurisdiction)."""
+    base = Notice.objects.select_related("issued_by", "region")
+    if box == "issued":
+        if not may_issue(user):
+            return base.none()
+        return base.filter(Q(issued_by=user) | Q(pk__in=Notice.objects.visible_to(user)))
+    own = node_filter(user)
+    if own is None:
+        return base.none()
+    mine = NoticeRecipient.objects.filter(own, notice=OuterRef("pk"))
+    return base.filter(Exists(mine))
+
+
+def notice_for_reader(*, user: User, notice_id: int) -> tuple[Notice, NoticeRecipient | None]:
+    """The notice as this person may open it: as its follower, or as a recipient (their
+    node's row), else :class:`NoticeNotFound`."""
+    notice = (
+        Notice.objects.select_related("issued_by", "region")
+        .prefetch_related("attachments")
+        .filter(pk=notice_id)
+        .first()
+    )
+    if notice is None:
+        raise NoticeNotFound
+    own = node_filter(user)
+    recipient = None
+    if own is not None:
+        recipient = (
+            NoticeRecipient.objects.filter(own, notice=notice)
+            .prefetch_related("report_attachments")
+            .first()
+        )
+    if recipient is None and not may_follow(user, notice):
+        raise NoticeNotFound
+    return notice, recipient
+
+
+def outstanding_q(notice: Notice) -> Q:
+    """Rows that still owe something the notice asks."""
+    owing = Q(pk__isnull=True)  # nothing, until a clause is added
+    if notice.needs_ack:
+        owing |= Q(acknowledged_at__isnull=True)
+    if notice.needs_report:
+        owing |= Q(reported_at__isnull=True)
+    return owing
+
+
+def late_q(notice: Notice, now: datetime) -> Q:
+    """Rows that are past a deadline without having done what it asks."""
+    late = Q(pk__isnull=True)  # nothing, until a clause is added
+    if notice.needs_ack and notice.ack_due_at <= now:
+        late |= Q(acknowledged_at__isnull=True)
+    if notice.needs_report and notice.report_due_at <= now:
+        late |= Q(reported_at__isnull=True)
+    return late
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """How far a notice has got: nodes, acknowledged (of which late), reported (of which
+    late), and the nodes past a deadline without doing what it asks."""
+
+    total: int
+    acknowledged: int
+    acknowledged_late: int
+    reported: int
+    reported_late: int
+    late: int
+
+    @property
+    def ack_pending(self) -> int:
+        return self.total - self.acknowledged
+
+    @property
+    def report_pending(self) -> int:
+        return self.total - self.reported
+
+
+def notice_tracking(*, notice: Notice, now: datetime) -> Tracking:
+    """The counts of the tracking page, in one aggregate query."""
+    ack_due = notice.ack_due_at or now
+    report_due = notice.report_due_at or now
+    counts = NoticeRecipient.objects.filter(notice=notice).aggregate(
+        total=Count("id"),
+        acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False)),
+        acknowledged_late=Count("id", filter=Q(acknowledged_at__gt=ack_due)),
+        reported=Count("id", filter=Q(reported_at__isnull=False)),
+        reported_late=Count("id", filter=Q(reported_at__gt=report_due)),
+        late=Count("id", filter=late_q(notice, now)),
+    )
+    return Tracking(**counts)
+
+
+TRACKING_STATES = ("all", "late", "outstanding", "done")
+
+
+def tracking_rows(*, notice: Notice, now: datetime, state: str = "all") -> QuerySet:
+    """The notice's nodes in grid order, with their names, filtered by ``state``."""
+    rows = NoticeRecipient.objects.filter(notice=notice).select_related(
+        "grid_point", "unit", "county", "acknowledged_by", "reported_by"
+    )
+    if state == "late":
+        rows = rows.filter(late_q(notice, now))
+    elif state == "outstanding":
+        rows = rows.filter(outstanding_q(notice))
+    elif state == "done":
+        rows = rows.exclude(outstanding_q(notice))
+    return rows.order_by("region_path", "id")
