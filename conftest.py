@@ -80,7 +80,8 @@ def _seeded_data_after_flush(request):
 
     Such tests (``transaction=True``, the live server of the browser tests) empty every table
     when they end, the rows of data migrations too: the working calendar and the deadline
-    rules, which filing a report needs. They are seeded again, idempotently, before each one.
+    rules, which filing a report needs, the deduction rules, the beat schedules. They are
+    seeded again, idempotently, before each one (grid.tests.seeding).
     """
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
@@ -89,12 +90,9 @@ def _seeded_data_after_flush(request):
     if not transactional:
         return
     request.getfixturevalue("transactional_db")
-    import importlib
+    from grid.tests.seeding import seed_data_migrations
 
-    from django.apps import apps
-
-    seeding = importlib.import_module("grid.migrations.0007_seed_calendar_and_clock_rules")
-    seeding.seed(apps, None)
+    seed_data_migrations()
 
 
 @pytest.fixture(autouse=True, scope="session")

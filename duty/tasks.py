@@ -21,6 +21,8 @@ def create_tomorrow() -> dict:
     created = expected_create_due(now=now)
     tomorrow = local_today(now) + timedelta(days=1)
     for kind in submission_kinds():
+        if not kind.periods(now):
+            continue  # not owed by period: its rows come with what asks (a directive's notice)
         created[f"{kind.name}:tomorrow"] = expected_create_for(
             kind=kind, period=kind.period_of(tomorrow)
         )

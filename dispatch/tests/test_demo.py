@@ -9,7 +9,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -30,6 +29,7 @@ from dispatch.models import (
     SupervisionNotice,
 )
 from grid.models import User
+from grid.tests.seeding import seed_data_migrations
 from reports.models import Report, ReportEvent, Status
 
 pytestmark = pytest.mark.django_db
@@ -58,27 +58,7 @@ def demo(django_db_setup, django_db_blocker):
         call_command("seed_demo", stdout=StringIO())
         yield
         call_command("flush", interactive=False, verbosity=0)
-        _seed_again()
-
-
-# What the data migrations seed, which the flush above removed (the next modules' tests start
-# with it, as they would after migrating).
-DATA_MIGRATIONS = [
-    ("grid.migrations.0005_schedule_prune_access_log", "schedule"),
-    ("grid.migrations.0007_seed_calendar_and_clock_rules", "seed"),
-    ("notifications.migrations.0003_schedule_delivery", "schedule"),
-    ("dispatch.migrations.0002_schedule_sweep_clocks", "schedule"),
-    ("reports.migrations.0010_schedule_disposal_sweep", "schedule"),
-]
-
-
-def _seed_again() -> None:
-    import importlib
-
-    from django.apps import apps
-
-    for module, function in DATA_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
+        seed_data_migrations()  # the flush removed the data migrations' rows
 
 
 def assert_consistent() -> None:
@@ -190,40 +170,3 @@ def test_a_second_seed_writes_nothing(demo):
     steps = ClockStep.objects.count()
     call_command("seed_demo", stdout=StringIO())
     assert (Assignment.objects.count(), ClockStep.objects.count()) == (count, steps)
-
-
-@pytest.fixture
-def staffed_city(city):
-    """The test city with everyone the generated history needs: county admins, informants,
-    a duty officer, township liaisons, and city departments (one without a liaison)."""
-    from grid.models import Role, UnitKind
-    from grid.tests.factories import UnitFactory, UserFactory
-
-    for i in range(2):
-        city.county_admin(i)
-        city.informant(i * 4)
-    city.city_user(Role.DUTY_OFFICER)
-    for unit in city.units:
-        if unit.kind == UnitKind.TOWNSHIP:
-            UserFactory(role=Role.UNIT_LIAISON, region=unit.region, unit=unit)
-    for i in range(3):
-        unit = UnitFactory(code=f"CITY-DEPT-{i}", name=f"市部门{i}", region=city.city)
-        if i < 2:
-            UserFactory(role=Role.UNIT_LIAISON, region=city.city, unit=unit)
-    return city
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL writer needs PostgreSQL")
-def test_the_postgres_writer_gives_the_same_consistency(staffed_city):
-    from dispatch.demo.sql import seed_dispatch_history_postgres
-    from dispatch.services import clocks_sweep
-    from reports.demo import seed_report_history_postgres
-
-    now = timezone.now()
-    seed_report_history_postgres(total=2500, days=60, now=now, log=lambda *_: None)
-    written = seed_dispatch_history_postgres(now=now, log=lambda *_: None)
-    assert written == Assignment.objects.count() > 100
-    clocks_sweep(now=now)
-    assert_consistent()
-    # Run again: every routed case has its routing, nothing more is written.
-    assert seed_dispatch_history_postgres(now=now, log=lambda *_: None) == 0
