@@ -80,6 +80,16 @@ def reports_of_the_day(*, grid_point_id: int, day: date):
     )
 
 
+def _settle(filing, *, kind: str, period, grid_point_id: int, at) -> None:
+    """Settle the grid point's expected submission with ``filing``; marked late when it is."""
+    row = expected_settle(
+        kind=kind, period=period, grid_point_id=grid_point_id, at=at, filing_id=filing.pk
+    )
+    filing.is_late = row is not None and row.status == SubmissionStatus.LATE
+    if filing.is_late:
+        filing.save(update_fields=["is_late"])
+
+
 def _check_daily(
     *, grid_point_id: int, day: date, today: date, items: Sequence[DailyItem], nothing: bool
 ) -> None:
@@ -172,16 +182,7 @@ def daily_report_file(
                 )
                 for n, item in enumerate(items)
             )
-            row = expected_settle(
-                kind=DAILY_REPORT,
-                period=day,
-                grid_point_id=grid_point_id,
-                at=now,
-                filing_id=report.pk,
-            )
-            report.is_late = row is not None and row.status == SubmissionStatus.LATE
-            if report.is_late:
-                report.save(update_fields=["is_late"])
+            _settle(report, kind=DAILY_REPORT, period=day, grid_point_id=grid_point_id, at=now)
     except IntegrityError as exc:
         if DailyReport.objects.filter(grid_point_id=grid_point_id, day=day).exists():
             raise AlreadyFiled(
@@ -267,16 +268,7 @@ def risk_points_file(
                 )
                 for n, item in enumerate(items)
             )
-            row = expected_settle(
-                kind=RISK_POINTS,
-                period=month,
-                grid_point_id=grid_point_id,
-                at=now,
-                filing_id=risk_list.pk,
-            )
-            risk_list.is_late = row is not None and row.status == SubmissionStatus.LATE
-            if risk_list.is_late:
-                risk_list.save(update_fields=["is_late"])
+            _settle(risk_list, kind=RISK_POINTS, period=month, grid_point_id=grid_point_id, at=now)
     except IntegrityError as exc:
         if RiskPointList.objects.filter(grid_point_id=grid_point_id, month=month).exists():
             raise AlreadyFiled(
