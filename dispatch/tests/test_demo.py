@@ -9,7 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from dispatch.deadlines import routing_deadlines, steps_of
@@ -68,9 +68,11 @@ def assert_consistent() -> None:
     # Every routed case has one active routing to its lead unit; a case closed after routing
     # has its routing closed; nothing else has one.
     assert not routed.exclude(assignments__state=AssignmentState.ACTIVE).exists()
-    closed = Report.objects.filter(status=Status.CLOSED, events__transition="route")
-    assert not closed.filter(
-        assignments__isnull=True, closed_at__gte=F("events__at") + MIN
+    routed_long_before_close = ReportEvent.objects.filter(
+        report=OuterRef("pk"), transition="route", at__lte=OuterRef("closed_at") - MIN
+    )
+    assert not Report.objects.filter(
+        Exists(routed_long_before_close), status=Status.CLOSED, assignments__isnull=True
     ).exists()
     for a in Assignment.objects.select_related("report"):
         report = a.report
