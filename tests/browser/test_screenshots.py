@@ -94,3 +94,17 @@ def test_grid_browser_pages_as_an_informant(page, live_server, demo_users):
     page.goto(f"{base}/grid/points/{city.grid_points[0].code}/")
     assert page.get_by_text("demo-head").count() == 0
     shoot(page, "grid-point-informant")
+
+
+def test_the_phone_menu_shows_where_the_reader_is(page, live_server, demo_users):
+    """At 360 px the menu is one sideways-scrolling row; its last entry's page opens with that
+    entry in view, and the page itself does not scroll sideways."""
+    page.set_viewport_size(SIZES[0])
+    log_in(page, live_server.url, "demo-county-admin")
+    page.goto(live_server.url + "/accounts/tokens/")
+    here = page.locator('.nav-inner [aria-current="page"]')
+    box = here.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= SIZES[0]["width"]
+    assert page.evaluate("window.scrollX") == 0
