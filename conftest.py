@@ -74,25 +74,40 @@ def shared_cache(settings):
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _seeded_data_after_flush(request):
-    """Tests on a real transaction start with the data the migrations seed, as the others do.
+_db_blocker = []  # pytest-django's blocker, kept for the hook below
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _keep_db_blocker(django_db_blocker):
+    _db_blocker.append(django_db_blocker)
+
+
+def _flushes(item) -> bool:
+    """Whether the test runs on a real transaction, whose end empties every table."""
+    marker = item.get_closest_marker("django_db")
+    return bool(marker is not None and marker.kwargs.get("transaction")) or any(
+        name in getattr(item, "fixturenames", ()) for name in ("transactional_db", "live_server")
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A test on a real transaction leaves the database as the migrations made it.
 
     Such tests (``transaction=True``, the live server of the browser tests) empty every table
     when they end, the rows of data migrations too: the working calendar and the deadline
     rules, which filing a report needs, the deduction rules, the beat schedules. They are
-    seeded again, idempotently, before each one (grid.tests.seeding).
+    seeded again (grid.tests.seeding) once every fixture of the test is torn down, so the next
+    test on this worker, in whatever order, finds them. (Not after the last test: its
+    teardown also destroys the test database.)
     """
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
-        name in request.fixturenames for name in ("transactional_db", "live_server")
-    )
-    if not transactional:
-        return
-    request.getfixturevalue("transactional_db")
-    from grid.tests.seeding import seed_data_migrations
+    result = yield
+    if nextitem is not None and _db_blocker and _flushes(item):
+        from grid.tests.seeding import seed_data_migrations
 
-    seed_data_migrations()
+        with _db_blocker[0].unblock():
+            seed_data_migrations()
+    return result
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -55,10 +55,12 @@ DISPATCH_STEPS = [
 def demo(django_db_setup, django_db_blocker):
     """The demo city with its history, once for the module (read-only tests)."""
     with django_db_blocker.unblock():
-        call_command("seed_demo", stdout=StringIO())
-        yield
-        call_command("flush", interactive=False, verbosity=0)
-        seed_data_migrations()  # the flush removed the data migrations' rows
+        try:
+            call_command("seed_demo", stdout=StringIO())
+            yield
+        finally:  # a seed that failed half-way is emptied too, not left to the next module
+            call_command("flush", interactive=False, verbosity=0)
+            seed_data_migrations()  # the flush removed the data migrations' rows
 
 
 def assert_consistent() -> None:
