@@ -129,18 +129,29 @@ def _subject(kind: str, points: Decimal) -> str:
 
 
 def tell_recorded(recorded: list[Recorded], *, places: dict) -> int:
-    """Tell each deduction's party (see the module); the number of notifications written."""
+    """Tell each deduction's party (see the module); the number of notifications written.
+
+    Built for a sweep's 15,000 rows: the subjects and the local times are formatted once per
+    rule and per moment, the rows written as plain tuples (``notify_many``)."""
     people = _parties(places, recorded)
+    subjects: dict[tuple[str, Decimal], str] = {}
+    moments: dict[datetime, str] = {}
     messages = []
     for r in recorded:
         key = _key(r)
         target = places[key[0]][key[1]]
+        subject = subjects.get((r.kind, r.points))
+        if subject is None:
+            subject = subjects[(r.kind, r.points)] = _subject(r.kind, r.points)
+        moment = moments.get(r.at)
+        if moment is None:
+            moment = moments[r.at] = f"{timezone.localtime(r.at):%Y-%m-%d %H:%M}"
         messages.append(
             Message(
                 recipient_ids=people.get(key, []),
                 kind="deduction_bonus" if r.points > 0 else "deduction_recorded",
-                subject=_subject(r.kind, r.points),
-                text=f"{target.name} · {timezone.localtime(r.at):%Y-%m-%d %H:%M}",
+                subject=subject,
+                text=f"{target.name} · {moment}",
                 url=deduction_url(r.deduction_id),
             )
         )
