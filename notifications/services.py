@@ -119,18 +119,22 @@ def notify_many(*, messages: Iterable[Message], batch_size: int = 1000) -> int:
     contexts: dict[int, tuple[dict, str]] = {}
     for message in messages:
         declared = get_kind(message.kind)
-        known = contexts.get(id(message.context))
-        if known is None or known[0] is not message.context:
-            known = contexts[id(message.context)] = (
-                message.context,
-                bulk.context_value(message.context),
-            )
+        if not message.context:
+            context = "{}"
+        else:  # encoded once per context object (many messages may share one)
+            known = contexts.get(id(message.context))
+            if known is None:
+                known = contexts[id(message.context)] = (
+                    message.context,  # kept alive: its id is not reused meanwhile
+                    bulk.context_value(message.context),
+                )
+            context = known[1]
         fields = (
             message.kind,
             _cut("subject", message.subject),
             _cut("text", message.text),
             _cut("url", message.url),
-            known[1],
+            context,
             declared.urgent if message.urgent is None else message.urgent,
         )
         rows.extend((pk, *fields) for pk in dict.fromkeys(message.recipient_ids) if pk is not None)

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grid.ids import many_ids
 from grid.labels import choice_label
 from grid.models import Role, User
 from notifications.services import Message, notify_many
@@ -85,7 +86,7 @@ def _parties(places: dict, recorded: Iterable[Recorded]) -> dict[tuple[str, int]
             head = places["grid_point_id"][pk].head_id
             people[("grid_point_id", pk)] = [head] if head else []
         heads = User.objects.filter(
-            role=Role.GRID_HEAD, grid_point_id__in=points, is_active=True
+            role=Role.GRID_HEAD, grid_point_id__in=many_ids(points), is_active=True
         ).values_list("grid_point_id", "pk")
         for point, pk in heads:
             people[("grid_point_id", point)].append(pk)
