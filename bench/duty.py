@@ -8,9 +8,12 @@
 On a database with the province's grid (16,391 grid points): seeds 60 days of filings if there
 are none (``duty.demo.seed_filings_postgres``, timed), then
 
-1. sets today's daily-report rows back to pending (none filed) and times the 15:00 sweep
-   (``expected_sweep`` at today 15:00: every row missed, its score events told) and a
-   second run right after (nothing left to do);
+1. sets today's daily-report rows back to pending (none filed), forgets what an earlier run
+   recorded of them (their deductions, the notifications telling them, the missing lists'
+   marker) and times the whole 15:00 sweep as beat runs it (``duty.tasks.sweep_at`` at today
+   15:00: every row missed, its score events told to the deductions' hook, the deductions'
+   parties and the county admins told, all committed) and a second run right after (nothing
+   left to do);
 2. times creating tomorrow's rows for every grid point, and again (nothing to create), then
    deletes them;
 3. times the overview pages (Django's test client, signed in): a county admin's (the county
@@ -37,32 +40,69 @@ import django
 
 django.setup()
 
-from django.core import signals  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from duty.deductions.notices import deduction_url  # noqa: E402
 from duty.demo import seed_filings_postgres  # noqa: E402
 from duty.filings import DAILY_REPORT  # noqa: E402
 from duty.kinds import at_local, local_today  # noqa: E402
-from duty.models import DailyReport, ExpectedSubmission, SubmissionStatus  # noqa: E402
-from duty.services.expected import expected_create_for, expected_sweep  # noqa: E402
+from duty.models import (  # noqa: E402
+    DailyReport,
+    Deduction,
+    DeductionEvent,
+    ExpectedSubmission,
+    SubmissionNotice,
+    SubmissionStatus,
+)
+from duty.services.expected import expected_create_for  # noqa: E402
+from duty.tasks import sweep_at  # noqa: E402
 from grid.models import GridPoint, Role, User  # noqa: E402
+from notifications.models import Notification  # noqa: E402
+
+
+def backend_cpu() -> float:
+    """CPU seconds this connection's PostgreSQL backend has used (Linux /proc; the database on
+    this machine)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def timed(fn):
+    """Run ``fn``: (wall seconds, its result); the CPU seconds it took in this process and in
+    the database's backend are kept in ``timed.cpu`` — on a busy machine the wall time counts
+    the waits for a core, the CPU time does not."""
+    cpu, db = time.process_time(), backend_cpu()
     started = time.perf_counter()
     result = fn()
-    return time.perf_counter() - started, result
+    wall = time.perf_counter() - started
+    timed.cpu = (time.process_time() - cpu, backend_cpu() - db)
+    return wall, result
+
+
+def cpu_text() -> str:
+    python, db = timed.cpu
+    return f"(CPU: Python {python:.2f} s + PostgreSQL {db:.2f} s)"
 
 
 def page_figures(client: Client, url: str, requests: int) -> tuple[int, float, float]:
-    # Django empties the query log when a request starts: keep it, to count the page's.
-    signals.request_started.disconnect(reset_queries)
     client.get(url, secure=True)  # warm
-    with CaptureQueriesContext(connection) as queries:
+    # Counted by a wrapper on the connection (the query log does not survive the request's
+    # closing of the connection).
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         status = client.get(url, secure=True).status_code
     if status != 200:
         raise SystemExit(f"{url}: {status}")
@@ -83,6 +123,28 @@ def operator() -> User:
     return user
 
 
+def sources(rows) -> dict:
+    """The lookup of the deductions whose source is one of ``rows``."""
+    return {
+        "source_type": ContentType.objects.get_for_model(ExpectedSubmission),
+        "source_id__in": rows.values("pk"),
+    }
+
+
+def forget_sweep(rows, today) -> None:
+    """Undo what an earlier run's sweep recorded of ``rows``: their deductions (with their
+    history and the notifications that told them) and the missing lists' marker."""
+    with connection.cursor() as cursor:
+        mine = Deduction.objects.filter(**sources(rows))
+        ids = list(mine.values_list("pk", flat=True))
+        urls = [deduction_url(pk) for pk in ids]
+        Notification.objects.filter(kind="deduction_recorded", url__in=urls).delete()
+        DeductionEvent.objects.filter(deduction_id__in=ids)._raw_delete(connection.alias)
+        mine._raw_delete(connection.alias)
+        SubmissionNotice.objects.filter(kind=DAILY_REPORT, period=today).delete()
+        cursor.execute("VACUUM ANALYZE duty_deduction")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=100)
@@ -101,20 +163,27 @@ def main() -> None:
     today_rows = ExpectedSubmission.objects.filter(kind=DAILY_REPORT, period=today)
     expected_create_for(kind=DAILY_REPORT, period=today)
     today_rows.update(status=SubmissionStatus.PENDING, settled_at=None, filing_id=None)
+    forget_sweep(today_rows, today)
     print(f"today's daily-report rows, none filed: {today_rows.count():,}")
 
-    first, result = timed(lambda: expected_sweep(now=at_three))
-    print(f"15:00 sweep: {len(result.missed):,} missed in {first:.3f} s")
-    second, again = timed(lambda: expected_sweep(now=at_three))
-    print(f"second sweep: {len(again.missed)} missed in {second:.3f} s")
+    before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    first, result = timed(lambda: sweep_at(at_three))
+    told = Notification.objects.filter(pk__gt=before).count()
+    recorded = Deduction.objects.filter(**sources(today_rows)).count()
+    print(
+        f"15:00 sweep: {result['missed']:,} missed, {recorded:,} deductions, "
+        f"{told:,} notifications in {first:.3f} s {cpu_text()}"
+    )
+    second, again = timed(lambda: sweep_at(at_three))
+    print(f"second sweep: {again['missed']} missed in {second:.3f} s {cpu_text()}")
 
     tomorrow = today + timedelta(days=1)
     tomorrow_rows = ExpectedSubmission.objects.filter(kind=DAILY_REPORT, period=tomorrow)
     tomorrow_rows.delete()
     create, n = timed(lambda: expected_create_for(kind=DAILY_REPORT, period=tomorrow))
-    print(f"create tomorrow's rows: {tomorrow_rows.count():,} of {n:,} in {create:.3f} s")
+    print(f"create tomorrow's rows: {n:,} in {create:.3f} s {cpu_text()}")
     recreate, _n = timed(lambda: expected_create_for(kind=DAILY_REPORT, period=tomorrow))
-    print(f"create them again (nothing new): {recreate:.3f} s")
+    print(f"create them again (nothing new): {recreate:.3f} s {cpu_text()}")
     tomorrow_rows.delete()
 
     county = (

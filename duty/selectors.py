@@ -132,8 +132,9 @@ def overview_totals(*, user: User, day: date, county: Region | None = None) -> d
 def county_overview(
     *, user: User, county: Region, day: date, status: str | None = None
 ) -> QuerySet:
-    """One row per grid point of ``county``: today's daily report, this month's risk points,
-    and this month's daily reports so far (on time, late, missed); by grid point code.
+    """One row per grid point of ``county``: today's daily report (its status, and its row's
+    id as ``today_id``), this month's risk points, and this month's daily reports so far (on
+    time, late, missed); by grid point code.
     ``status`` keeps the points whose daily report today stands so (one GROUP BY query)."""
     month = month_start(day)
     rows = (
@@ -147,6 +148,9 @@ def county_overview(
         .values("grid_point_id", "grid_point__code", "grid_point__name")
         .annotate(
             today=_status_on(DAILY_REPORT, day),
+            today_id=Max(
+                Case(When(kind=DAILY_REPORT, period=day, then=F("id")), default=Value(None))
+            ),
             risk=_status_on(RISK_POINTS, month),
             month_on_time=_count(kind=DAILY_REPORT, status=SubmissionStatus.ON_TIME),
             month_late=_count(kind=DAILY_REPORT, status=SubmissionStatus.LATE),

@@ -3,7 +3,7 @@ workers may run them at once). Scheduled by migration ``duty/0003``, in Asia/Sha
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.utils import timezone
@@ -41,7 +41,11 @@ def sweep() -> dict:
     """Settle as missed everything due up to now (at its due time), create what should exist,
     send the reminder if its window is open and the missing lists of what fell due — the
     15:00 run, the month-end run and the five-minute catch-up are this same task."""
-    now = timezone.now()
+    return sweep_at(timezone.now())
+
+
+def sweep_at(now: datetime) -> dict:
+    """What :func:`sweep` does, as of ``now`` (the benchmark times this)."""
     result = expected_sweep(now=now)
     reminded = remind_pending(now=now)
     announced = announce_missed(now=now)

@@ -17,9 +17,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from duty.deductions.selectors import deductions_of_sources
 from duty.filings import DAILY_REPORT, RISK_POINTS
 from duty.forms import DailyReportForm, OverviewForm, RiskPointsForm
 from duty.kinds import local_today, month_start, submission_kind
+from duty.models import ExpectedSubmission, SubmissionStatus
 from duty.selectors import (
     city_overview,
     county_overview,
@@ -177,6 +179,18 @@ def overview_page(request: HttpRequest) -> HttpResponse:
         page = Paginator(rows, PAGE_SIZE).get_page(
             form.cleaned_data.get("page") if form.is_bound and form.is_valid() else 1
         )
+        # Beside a late or missing daily report, the deduction it cost (one query a page).
+        page.object_list = list(page.object_list)
+        scored = [
+            row["today_id"]
+            for row in page.object_list
+            if row["today"] in (SubmissionStatus.LATE, SubmissionStatus.MISSED)
+        ]
+        deductions = deductions_of_sources(
+            user=user, source_model=ExpectedSubmission, source_ids=scored
+        )
+        for row in page.object_list:
+            row["deduction"] = deductions.get(row["today_id"])
         context["page"] = page
     else:
         context["counties"] = city_overview(user=user, day=day)

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grid.ids import many_ids
 from grid.labels import choice_label
 from grid.models import Role, User
 from notifications.services import Message, notify_many
@@ -85,7 +86,7 @@ def _parties(places: dict, recorded: Iterable[Recorded]) -> dict[tuple[str, int]
             head = places["grid_point_id"][pk].head_id
             people[("grid_point_id", pk)] = [head] if head else []
         heads = User.objects.filter(
-            role=Role.GRID_HEAD, grid_point_id__in=points, is_active=True
+            role=Role.GRID_HEAD, grid_point_id__in=many_ids(points), is_active=True
         ).values_list("grid_point_id", "pk")
         for point, pk in heads:
             people[("grid_point_id", point)].append(pk)
@@ -129,18 +130,29 @@ def _subject(kind: str, points: Decimal) -> str:
 
 
 def tell_recorded(recorded: list[Recorded], *, places: dict) -> int:
-    """Tell each deduction's party (see the module); the number of notifications written."""
+    """Tell each deduction's party (see the module); the number of notifications written.
+
+    Built for a sweep's 15,000 rows: the subjects and the local times are formatted once per
+    rule and per moment, the rows written as plain tuples (``notify_many``)."""
     people = _parties(places, recorded)
+    subjects: dict[tuple[str, Decimal], str] = {}
+    moments: dict[datetime, str] = {}
     messages = []
     for r in recorded:
         key = _key(r)
         target = places[key[0]][key[1]]
+        subject = subjects.get((r.kind, r.points))
+        if subject is None:
+            subject = subjects[(r.kind, r.points)] = _subject(r.kind, r.points)
+        moment = moments.get(r.at)
+        if moment is None:
+            moment = moments[r.at] = f"{timezone.localtime(r.at):%Y-%m-%d %H:%M}"
         messages.append(
             Message(
                 recipient_ids=people.get(key, []),
                 kind="deduction_bonus" if r.points > 0 else "deduction_recorded",
-                subject=_subject(r.kind, r.points),
-                text=f"{target.name} · {timezone.localtime(r.at):%Y-%m-%d %H:%M}",
+                subject=subject,
+                text=f"{target.name} · {moment}",
                 url=deduction_url(r.deduction_id),
             )
         )

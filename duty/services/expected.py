@@ -237,7 +237,7 @@ def _missed(row: tuple) -> Missed:
         period = parse_date(period)
     if isinstance(due_at, str):
         due_at = parse_datetime(due_at)
-    if timezone.is_naive(due_at):
+    if due_at.tzinfo is None:  # SQLite: naive UTC (PostgreSQL returns aware times)
         due_at = timezone.make_aware(due_at, UTC)
     return Missed(pk, kind, period, due_at, grid_point_id, unit_id, subject_id, county_id)
 

@@ -187,3 +187,35 @@ def test_overview_query_counts_are_pinned(client, city, points, django_assert_nu
     # the session, the person, the totals, the counties' rows, dispatch's major-case banner
     with django_assert_num_queries(5):
         assert client.get("/duty/overview/").status_code == 200
+
+
+@pytest.mark.parametrize("late", [1, 3])
+@time_machine.travel(AFTERNOON, tick=False)
+def test_the_county_overview_shows_each_missing_or_late_points_deduction(
+    client, city, late, django_assert_num_queries
+):
+    # given point 0 on time, ``late`` points filed after 15:00, the others missed by the sweep
+    from duty.models import Deduction, ExpectedSubmission
+
+    expected_create_for(kind=DAILY_REPORT, period=DAY)
+    daily_report_file(by=city.informant(0), nothing_to_report=True, now=MORNING)
+    expected_sweep(now=datetime(2026, 11, 20, 15, 0, tzinfo=SH))
+    for n in range(1, 1 + late):
+        daily_report_file(by=city.informant(n), nothing_to_report=True, now=AFTERNOON)
+    client.force_login(city.county_admin(0))
+    client.get("/duty/overview/")
+    # when the county admin opens the overview: one more query than with nothing scored
+    with django_assert_num_queries(6):
+        page = client.get("/duty/overview/").content.decode()
+    # then each late or missing point shows its counting deduction, linked; the on-time none
+    rows = ExpectedSubmission.objects.filter(kind=DAILY_REPORT, period=DAY, county=city.counties[0])
+    for row in rows.select_related("grid_point"):
+        shown = f'data-testid="deduction-{row.grid_point.code}"'
+        if row.status == "on_time":
+            assert shown not in page
+            continue
+        deduction = Deduction.objects.get(source_id=row.pk, status="counting")
+        # a late filing's deduction replaces the missed one (which is cancelled, not shown)
+        assert deduction.kind == f"daily_report_{row.status}"
+        assert shown in page
+        assert f'href="/duty/deductions/{deduction.pk}/"' in page

@@ -1,6 +1,7 @@
 """The daily report in a real browser: the demo informant files it on a 360 px phone before
 15:00; after 15:00 the county admin's overview shows it on time and another grid point missing,
-and one click reminds the missing. The risk-point form and the city's overview are looked at too.
+with its deduction (−1, linked to the deduction's page), and one click reminds the missing.
+The risk-point form and the city's overview are looked at too.
 
 Screenshots of each page at 360 and 1440 px go to ``DUTY_SHOTS`` (default ``screenshots/``)
 as ``duty-*.png``; each one also fails the test if the page scrolls sideways.
@@ -20,7 +21,7 @@ from playwright.sync_api import expect
 
 from duty.filings import DAILY_REPORT, RISK_POINTS
 from duty.kinds import month_start
-from duty.models import DailyReport, ExpectedSubmission, SubmissionStatus
+from duty.models import DailyReport, Deduction, ExpectedSubmission, SubmissionStatus
 from duty.services.expected import expected_create_for, expected_sweep
 from notifications.models import Notification
 
@@ -98,6 +99,11 @@ def test_file_on_a_phone_then_the_county_sees_on_time_and_missing(
     expected_sweep(now=local(today, 15))
     row = ExpectedSubmission.objects.get(kind=DAILY_REPORT, period=today, grid_point=other)
     assert (row.status, row.settled_at) == (SubmissionStatus.MISSED, local(today, 15))
+    # with its deduction (the seeded rule: −1), and none for the one filed on time
+    deduction = Deduction.objects.get(source_id=row.pk, kind="daily_report_missed")
+    assert (deduction.grid_point, deduction.points, deduction.at) == (other, -1, local(today, 15))
+    filed = ExpectedSubmission.objects.get(kind=DAILY_REPORT, period=today, grid_point=mine)
+    assert not Deduction.objects.filter(source_id=filed.pk, kind__startswith="daily").exists()
 
     # and the county admin's overview, at 15:30 on a desktop, says so
     with time_machine.travel(local(today, 15, 30), tick=True):
@@ -108,7 +114,17 @@ def test_file_on_a_phone_then_the_county_sees_on_time_and_missing(
         desk.get_by_test_id("filings-panel").get_by_role("link").click()
         expect(desk.get_by_test_id(f"point-{mine.code}")).to_contain_text("按时")
         expect(desk.get_by_test_id(f"point-{other.code}")).to_contain_text("缺报")
+        expect(desk.get_by_test_id(f"deduction-{other.code}")).to_have_text("-1 分")
+        expect(desk.get_by_test_id(f"deduction-{mine.code}")).to_have_count(0)
         shoot(desk, "overview-county")
+        desk.set_viewport_size(PHONE)
+        expect(desk.get_by_test_id(f"deduction-{other.code}")).to_be_visible()
+        desk.set_viewport_size(DESKTOP)
+        desk.get_by_test_id(f"deduction-{other.code}").click()
+        expect(desk.locator("main")).to_contain_text("网情日报未报送")
+        expect(desk.locator("main")).to_contain_text(other.name)
+        shoot(desk, "overview-county-deduction")
+        desk.go_back()
         desk.get_by_test_id("remind-daily_report").click()
         expect(desk.locator("body")).to_contain_text("已向 3 个网格信息点的")
         desk.get_by_role("link", name="缺报").first.click()

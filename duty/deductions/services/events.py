@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -25,6 +26,7 @@ from duty.models import (
     month_of,
 )
 from grid.hooks import ScoreEvent
+from grid.ids import many_ids
 from grid.models import GridPoint, Region, Unit, User
 
 # --- from detectors' events (the hook) ----------------------------------------------------
@@ -45,8 +47,9 @@ def _chunks(items: Sequence, size: int):
         yield items[start : start + size]
 
 
-@dataclass(frozen=True)
-class _Target:
+class _Target(NamedTuple):
+    """Where a target sits (a tuple: a sweep builds 15,000 of them)."""
+
     path: str
     name: str
     level: str = ""  # a region's level
@@ -58,7 +61,7 @@ def _targets(column: str, ids: set[int]) -> dict[int, _Target]:
     found: dict[int, _Target] = {}
     for chunk in _chunks(sorted(ids), 5000):
         if column == "grid_point_id":
-            rows = GridPoint.objects.filter(pk__in=chunk).values_list(
+            rows = GridPoint.objects.filter(pk__in=many_ids(chunk)).values_list(
                 "pk", "region__path", "name", "head_id"
             )
             found.update({pk: _Target(path, name, head_id=head) for pk, path, name, head in rows})
