@@ -153,7 +153,7 @@ def test_bulletin_page_and_spreadsheet(client, city, closed):
     header = [c.value for c in sheet[1]]
     assert header[:5] == ["Rank", "Assessed", "Within", "Score", "Reports filed"]
     first = [c.value for c in sheet[2]]
-    assert first[:5] == [1, "第1区", "测试市", None, 5]
+    assert first[:5] == [1, "第1区", "测试市", 95.5, 5]
     rate = sheet.cell(row=2, column=header.index("Completion rate") + 1)
     assert rate.value == 0.6667
     assert rate.number_format == "0.0%"
