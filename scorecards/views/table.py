@@ -16,7 +16,7 @@ from grid import audit
 from grid.models import AccessKind, Region
 from grid.pagination import CappedPaginator
 from scorecards.bulletin import bulletin_for, bulletin_workbook
-from scorecards.dashboard import ranking_level
+from scorecards.dashboard import deductions_behind, ranking_level
 from scorecards.figures import FIGURES, AssessLevel
 from scorecards.forms import ScorecardQueryForm
 from scorecards.months import Month
@@ -88,6 +88,7 @@ def scorecard_table(request: HttpRequest) -> HttpResponse:
         "within": within,
         "columns": columns,
         "ranked_by_label": FIGURES[ranked_by].label if ranked_by in FIGURES else _("Score"),
+        "scored": ranked_by == "score",
         "page": page,
         "rows": [
             {
@@ -226,10 +227,19 @@ def scorecard_bulletin(request: HttpRequest, month: str) -> HttpResponse:
                 "on_time_reply_rate",
                 "satisfaction_rate",
                 "overdue",
+                "daily_missed",
+                "risk_missed",
+                "deductions",
+                "bonuses",
             )
             if n in snapshot.columns.get(level, [])
         ]
     )
+    deducted = [
+        {"row": r, "behind": deductions_behind(r.figures)}
+        for r in bulletin.rows
+        if r.figures.get("deductions")
+    ]
     return render(
         request,
         "scorecards/bulletin.html",
@@ -238,7 +248,15 @@ def scorecard_bulletin(request: HttpRequest, month: str) -> HttpResponse:
             "snapshot": snapshot,
             "bulletin": bulletin,
             "columns": columns,
-            "rows": [{"row": r, "cells": cells_of(r, columns, month=month)} for r in bulletin.rows],
+            "rows": [
+                {
+                    "row": r,
+                    "score": figure_text("points", r.score),
+                    "cells": cells_of(r, columns, month=month),
+                }
+                for r in bulletin.rows
+            ],
+            "deducted": deducted,
             "ranked_by_label": FIGURES.get(snapshot.ranked_by.get(level, ""), None),
         },
     )
