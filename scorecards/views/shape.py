@@ -38,13 +38,16 @@ class Column:
     help: str
 
 
+# Shown first, next to the score they make.
+LEADING = ("deductions", "bonuses")
+
+
 def columns_for(names: list[str]) -> list[Column]:
-    """The table's columns: the figures, not their breakdowns (shown on a total's drill)."""
-    return [
-        Column(n, str(FIGURES[n].label), FIGURES[n].kind, str(FIGURES[n].help))
-        for n in names
-        if n in FIGURES and not FIGURES[n].part_of
-    ]
+    """The table's columns: the figures, not their breakdowns (shown on a total's drill); the
+    deductions and bonuses first, by the score."""
+    shown = [n for n in names if n in FIGURES and not FIGURES[n].part_of]
+    shown.sort(key=lambda n: n not in LEADING)  # stable: the rest keep the registry's order
+    return [Column(n, str(FIGURES[n].label), FIGURES[n].kind, str(FIGURES[n].help)) for n in shown]
 
 
 # The totals whose drill-down shows the breakdown by kind (the parts of ``deductions``).
