@@ -220,17 +220,14 @@ def scorecard_bulletin(request: HttpRequest, month: str) -> HttpResponse:
         [
             n
             for n in (
+                "deductions",
+                "bonuses",
                 "filed",
-                "valid",
-                "handled",
                 "completion_rate",
                 "on_time_reply_rate",
                 "satisfaction_rate",
                 "overdue",
                 "daily_missed",
-                "risk_missed",
-                "deductions",
-                "bonuses",
             )
             if n in snapshot.columns.get(level, [])
         ]

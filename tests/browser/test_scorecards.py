@@ -97,12 +97,16 @@ def test_leader_dashboard_screen_drill_and_bulletin(
     table = page.get_by_test_id("scorecard-table")
     expect(table).to_contain_text("网格信息点")
     first_point = table.locator("tbody tr").first
-    first_point.locator("td.num a").first.click()  # the grid point's reports filed
+    first_point.locator("td.num a[href$='/filed/']").click()  # the grid point's reports filed
     cases = page.get_by_test_id("drill-cases")
     case = closed_month.cases["A"]
     expect(cases).to_contain_text(case.case_number)
     page.goto(f"{base}/scorecards/2026-11/bulletin/")
     page.screenshot(path=str(SHOTS / "scorecards-bulletin-1440.png"), full_page=True)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.wait_for_timeout(100)
+    page.screenshot(path=str(SHOTS / "scorecards-bulletin-360.png"), full_page=True)
+    page.set_viewport_size({"width": 1440, "height": 900})
     page.go_back()
     cases.get_by_role("link", name=case.case_number).click()
     expect(page.locator("body")).to_contain_text(case.title)
