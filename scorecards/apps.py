@@ -9,9 +9,13 @@ class ScorecardsConfig(AppConfig):
     verbose_name = _("Scorecards")
 
     def ready(self) -> None:
-        # The figures read from reports and dispatch (scorecards.figures.registry).
-        # The menu links (grid.panels).
+        # The figures read from reports and dispatch (declared on import), then duty's
+        # (scorecards.figures.registry). The menu links (grid.panels).
         from scorecards import panels
-        from scorecards.figures import builtin  # noqa: F401
+        from scorecards.figures import (
+            builtin,  # noqa: F401
+            duty,
+        )
 
+        duty.register()
         panels.register()

@@ -1,7 +1,8 @@
 """The assessment of one month at one level, computed by the database.
 
 For each source a level reads, one query groups the month's rows by node and takes every
-figure measured on that source as a conditional aggregate (``COUNT(DISTINCT …) FILTER``), and
+figure measured on that source as a conditional aggregate (``COUNT(DISTINCT …) FILTER``, the
+points of deductions and bonuses as ``SUM(…) FILTER``), and
 on PostgreSQL every median too (``percentile_cont``); on SQLite each median is one more query
 with window functions (:func:`scorecards.figures.sql.medians`). Rates are the ratio of two
 counts of the same node. Nothing here loops over cases: Python sees one row per node.
@@ -15,7 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from grid.models import GridPoint, Level, Region, Unit
 from scorecards.figures import (
@@ -70,8 +71,14 @@ def nodes_of(level: str) -> list[Assessed]:
     return [Assessed(pk, name, parent or "", path) for pk, name, parent, path in rows]
 
 
+def _is_median(measure: Measure) -> bool:
+    return FIGURES[measure.figure].kind == Kind.HOURS
+
+
 def _aggregate(measure: Measure, month: Month, as_of: datetime):
     where = measure.condition(month, as_of)
+    if FIGURES[measure.figure].kind == Kind.POINTS:
+        return Sum(measure.value, filter=where or None)
     if measure.value is None:
         counted = measure.source.counted
         # One row per case or routing needs no DISTINCT (which would sort every group again).
@@ -89,7 +96,7 @@ def measured(*, month: Month, level: str, as_of: datetime) -> dict[int, dict[str
     for measures in by_source.values():
         source = measures[0].source
         key = source.keys[level]
-        in_group = [m for m in measures if m.value is None or aggregates_median()]
+        in_group = [m for m in measures if not _is_median(m) or aggregates_median()]
         rows = (
             source.rows(month, as_of)
             .order_by()
@@ -115,7 +122,7 @@ def _shape(kind: str, value):
     if kind == Kind.HOURS:
         return round(float(value), 2)
     if kind == Kind.POINTS:
-        return float(value)
+        return round(float(value), 2)
     return int(value)
 
 
@@ -132,9 +139,10 @@ def assess(*, month: Month, level: str, as_of: datetime) -> tuple[list[Assessed]
         for figure in columns:
             if figure.ratio:
                 continue
-            node.figures[figure.name] = _shape(
-                figure.kind, got.get(figure.name, 0 if figure.kind == Kind.COUNT else None)
-            )
+            value = got.get(figure.name)
+            if value is None and figure.kind in (Kind.COUNT, Kind.POINTS):
+                value = 0  # nothing to count or sum: none
+            node.figures[figure.name] = _shape(figure.kind, value)
         for figure in columns:
             if figure.ratio:
                 top, bottom = (node.figures.get(part) for part in figure.ratio)

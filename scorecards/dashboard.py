@@ -2,9 +2,9 @@
 
 A fixed number of queries whatever the size of the jurisdiction: the month against the same
 days of last month (one aggregate), the open cases by grade (one), the daily trend by category
-(one), the open major and sudden cases (one), overdue deadlines by unit (one), and the ranking
-from the latest closed month (two). Figures that wait for duty (daily-report compliance) are
-said to wait, not invented.
+(one), the open major and sudden cases (one), overdue deadlines by unit (one), today's daily
+reports by status (one, duty's expected submissions), and the ranking from the latest closed
+month (two), each with the deductions behind its score (read from the frozen row's figures).
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dispatch.models import Clock
+from duty.filings import DAILY_REPORT
+from duty.models import ExpectedSubmission, SubmissionStatus
 from grid.models import Level
 from grid.workdays import SHANGHAI
 from reports.models import OPEN_STATUSES, Category, Grade, Report, Status
-from scorecards.figures import AssessLevel
+from scorecards.figures import FIGURES, AssessLevel
 from scorecards.months import Month
 from scorecards.selectors import latest_snapshot, scorecard_rows_for
 
@@ -28,6 +30,7 @@ TREND_DAYS = 30
 MAJOR_ROWS = 8
 OVERDUE_UNITS = 8
 RANKING_ROWS = 12
+BEHIND = 3  # the kinds of deduction named under a ranked score, the heaviest first
 # Every status, said so PostgreSQL reads a date range from the (status, created_at) index.
 ALL_STATUSES = list(Status.values)
 
@@ -38,6 +41,37 @@ def ranking_level(user) -> str:
     if region is not None and region.level == Level.COUNTY:
         return AssessLevel.TOWNSHIP
     return AssessLevel.COUNTY
+
+
+def deductions_behind(figures: dict) -> list[dict]:
+    """The heaviest kinds of deduction of a frozen row (its ``points_<kind>`` figures)."""
+    parts = [
+        (value, name)
+        for name, value in figures.items()
+        if name in FIGURES and FIGURES[name].part_of == "deductions" and value and value < 0
+    ]
+    parts.sort()
+    return [{"label": str(FIGURES[name].label), "points": value} for value, name in parts[:BEHIND]]
+
+
+def daily_reports_today(*, user, now: datetime) -> dict:
+    """Today's daily reports in ``user``'s jurisdiction by status (one aggregate)."""
+    today = timezone.localtime(now).date()
+    status = SubmissionStatus
+    got = (
+        ExpectedSubmission.objects.visible_to(user)
+        .filter(kind=DAILY_REPORT, period=today)
+        .aggregate(
+            owed=Count("pk"),
+            on_time=Count("pk", filter=Q(status=status.ON_TIME)),
+            late=Count("pk", filter=Q(status=status.LATE)),
+            missed=Count("pk", filter=Q(status=status.MISSED)),
+            pending=Count("pk", filter=Q(status=status.PENDING)),
+        )
+    )
+    filed = got["on_time"] + got["late"]
+    got["rate"] = round(filed / got["owed"], 4) if got["owed"] else None
+    return got
 
 
 def dashboard_for(*, user, now: datetime | None = None) -> dict:
@@ -150,6 +184,14 @@ def dashboard_for(*, user, now: datetime | None = None) -> dict:
                     "value": row.figures.get(snapshot.ranked_by.get(level, "")),
                     "overdue": row.figures.get("overdue"),
                     "url": f"{table}?month={month_text}&level={below}&within={row.node_id}",
+                    "deductions": row.figures.get("deductions"),
+                    "bonuses": row.figures.get("bonuses"),
+                    "behind": deductions_behind(row.figures),
+                    "deductions_url": reverse(
+                        "scorecards-drill", args=[month_text, level, row.node_id, "deductions"]
+                    )
+                    if row.figures.get("deductions")
+                    else None,
                 }
             )
     return {
@@ -173,6 +215,5 @@ def dashboard_for(*, user, now: datetime | None = None) -> dict:
             "categories": {c.value: str(c.label) for c in Category},
             "grades": {g.value: str(g.label) for g in Grade},
         },
-        # Daily-report compliance needs duty's expected submissions (not built yet).
-        "daily_reports": None,
+        "daily_reports": daily_reports_today(user=user, now=now),
     }

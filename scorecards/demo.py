@@ -1,7 +1,10 @@
 """``seed_demo`` hook: the closed months of the demo history, frozen as snapshots, so the
 dashboard, the rankings and the tables have content on a fresh demo. Every month before this
 one that has cases is closed (idempotent: a closed month is left as it is); all but the latest
-are published, as a city admin would have done."""
+are published, as a city admin would have done. The months hold every figure, duty's too (the
+daily reports, risk-point lists and handovers of duty's demo history, its deductions and the
+score): duty's demo runs first (``INSTALLED_APPS`` order). A demo month closed before those
+figures existed (its columns have no ``deductions``) is closed again."""
 
 from __future__ import annotations
 
@@ -24,6 +27,15 @@ def seed_demo(*, scale: str, log=print) -> None:
         log(_("No report history: no month to close."))
         return
     month, last = Month.of(first), Month.of(now).previous()
+    # A handful of months: which were closed without duty's figures, read in Python.
+    stale = [
+        snapshot.pk
+        for snapshot in MonthSnapshot.objects.only("id", "columns")
+        if "deductions" not in snapshot.columns.get("county", [])
+    ]
+    if stale:
+        MonthSnapshot.objects.filter(pk__in=stale).delete()
+        log(_("Closing %(n)d demo months again, with the duty figures.") % {"n": len(stale)})
     closed = []
     while month <= last:
         started = time.monotonic()

@@ -1,12 +1,13 @@
-"""Reads of scorecards: closed months, their rows as a person may see them, the cases behind
-a figure. Every list is scoped (``visible_to``) like everything else."""
+"""Reads of scorecards: closed months, their rows as a person may see them, the cases (or
+deductions, or owed submissions) behind a figure. Every list is scoped (``visible_to``) like
+everything else."""
 
 from __future__ import annotations
 
 from django.db.models import F, QuerySet
 
 from reports.models import Report
-from scorecards.figures import FIGURES, measure_of
+from scorecards.figures import FIGURES, Listing, measure_of
 from scorecards.models import MonthSnapshot, ScoreRow
 from scorecards.months import Month
 
@@ -33,14 +34,21 @@ def scorecard_rows_for(*, user, snapshot: MonthSnapshot, level: str) -> QuerySet
     )
 
 
+def drill_listing(*, level: str, figure: str) -> Listing | None:
+    """What the drill-down of ``figure`` at ``level`` lists, when not cases (its source's)."""
+    measure = measure_of(FIGURES[figure], level) if figure in FIGURES else None
+    return measure.source.listing if measure is not None else None
+
+
 def drill_for(
     *, user, snapshot: MonthSnapshot, level: str, node_id: int, figure: str
-) -> QuerySet[Report] | None:
-    """The cases behind one figure of one node in a closed month, as ``user`` may see them;
-    None if the figure is not measured at the level or the node is not theirs.
+) -> QuerySet | None:
+    """The cases behind one figure of one node in a closed month, as ``user`` may see them
+    (or, for a source with a :class:`Listing`, its own rows: the deductions, the missed daily
+    reports); None if the figure is not measured at the level or the node is not theirs.
 
-    The cases are read now (a case may have moved on since the month was frozen); the moment
-    the month was computed decides what counted as overdue, as it did then.
+    The rows are read now (a case may have moved on since the month was frozen); the moment
+    the month was computed decides what counted as overdue, or missed, as it did then.
     """
     if figure not in FIGURES:
         return None
@@ -61,4 +69,6 @@ def drill_for(
     )
     if measure.value is not None:
         rows = rows.annotate(_value=measure.value).filter(_value__isnull=False)
+    if source.listing is not None:
+        return source.listing.rows(user, rows)
     return Report.objects.visible_to(user).filter(pk__in=rows.values(source.case))

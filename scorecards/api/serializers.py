@@ -10,8 +10,9 @@ from scorecards.models import ScoreRow
 
 FIGURES_HELP = (
     "Every figure of the level, by name: counts (integers), rates (0–1, null without a "
-    "denominator) and medians in hours (null without cases). The level's `columns` list "
-    "them in order with their labels."
+    "denominator), medians in hours (null without cases) and points (`deductions` and "
+    "`bonuses`, both positive; `points_<kind>` by kind of deduction or bonus, signed). The "
+    "level's `columns` list them in order with their labels."
 )
 
 
@@ -20,7 +21,15 @@ FIGURES_HELP = (
         "type": "object",
         "additionalProperties": {"type": "number", "nullable": True},
         "description": FIGURES_HELP,
-        "example": {"filed": 5, "completion_rate": 0.6667, "close_hours": 61.5},
+        "example": {
+            "filed": 5,
+            "completion_rate": 0.6667,
+            "close_hours": 61.5,
+            "daily_missed": 4,
+            "deductions": 6.5,
+            "bonuses": 2.0,
+            "points_daily_report_missed": -4.0,
+        },
     }
 )
 class FiguresField(serializers.JSONField):
@@ -28,7 +37,7 @@ class FiguresField(serializers.JSONField):
 
 
 class ScoreRowSerializer(serializers.ModelSerializer):
-    """One node's month: its rank, score (null until deductions are counted) and figures."""
+    """One node's month: its rank, score (100 − deductions + bonuses) and figures."""
 
     figures = FiguresField(read_only=True)
     score = serializers.DecimalField(

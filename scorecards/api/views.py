@@ -44,8 +44,9 @@ class ScorecardPagination(StandardPagination):
             },
             "ranked_by": {
                 "type": "string",
-                "description": "`score` once deductions are counted; until then the figure "
-                "the level is ranked by (e.g. `completion_rate`).",
+                "description": "`score` (100 − deductions + bonuses) where deductions and "
+                "bonuses are measured; otherwise the figure the level is ranked by (e.g. "
+                "`completion_rate`).",
             },
             "columns": {
                 "type": "array",
@@ -70,7 +71,7 @@ class ScorecardPagination(StandardPagination):
     tags=TAGS,
     summary="Scorecards of a closed month",
     description="Every county, township, grid point or unit (`level`) of the caller's "
-    "jurisdiction with its figures, score (null until deductions are counted) and rank, in rank "
+    "jurisdiction with its figures, score (100 − deductions + bonuses) and rank, in rank "
     "order (unranked last), as frozen when the month was closed. `month` defaults to the "
     "latest closed month. For leaders, city duty officers, county and system admins.",
     parameters=[

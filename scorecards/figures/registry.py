@@ -12,7 +12,11 @@ of a figure is the same source, node and ``where`` as a queryset of the cases be
 Figures from other apps (duty's daily reports, risk points, handovers; deductions) are
 declared here the same way, as sources and measures more: the snapshot stores every figure of
 a level, whatever its origin, and the score appears once ``deductions`` and ``bonuses`` are
-measured at a level.
+measured at a level (:mod:`scorecards.figures.duty`).
+
+A figure of kind ``points`` is the sum of ``value`` over its rows; a source whose drill-down
+lists its own rows (deductions, expected submissions) rather than the cases they concern says
+so with a :class:`Listing`.
 """
 
 from __future__ import annotations
@@ -50,12 +54,26 @@ Where = Q | Callable[[Month, datetime], Q]
 
 
 @dataclass(frozen=True)
+class Listing:
+    """What the drill-down of a source's figures lists, when not the cases its rows concern.
+
+    ``rows(user, matching)`` turns the source's matching rows into what ``user`` may see of
+    them, ordered and ready to render with ``template`` (a partial of one table).
+    """
+
+    name: str
+    template: str
+    rows: Callable[[Any, QuerySet], QuerySet]
+
+
+@dataclass(frozen=True)
 class Source:
     """Rows a month contributes (``rows(month, as_of)``), grouped per level by ``keys``.
 
     ``case`` is the lookup of the case each row concerns (``"pk"`` on reports, ``"report_id"``
     on routings and events): what a drill-down lists. ``counts``: what a count counts,
-    distinct (the case, unless given: a routing source counts routings).
+    distinct (the case, unless given: a routing source counts routings). ``listing``: what a
+    drill-down lists, if not the cases (see :class:`Listing`).
     """
 
     name: str
@@ -63,6 +81,7 @@ class Source:
     keys: Mapping[str, Expression]
     case: str = "report_id"
     counts: str | None = None
+    listing: Listing | None = None
 
     @property
     def counted(self) -> str:
@@ -78,12 +97,15 @@ class Figure:
     kind: str = Kind.COUNT
     help: Any = ""
     ratio: tuple[str, str] | None = None  # rates: (numerator, denominator)
+    # A breakdown of another figure (deductions by kind): kept in the snapshot, the API and
+    # the spreadsheet; the table shows it on its total's drill-down, not as a column.
+    part_of: str = ""
 
 
 @dataclass(frozen=True)
 class Measure:
     """How ``figure`` is taken at ``level``: counting the distinct cases of ``source``'s rows
-    that match ``where``, or (hours) the median of ``value`` over them."""
+    that match ``where``, or (hours) the median of ``value`` over them, or (points) its sum."""
 
     figure: str
     level: str
@@ -116,6 +138,8 @@ def register_measure(
     """Say how ``figure`` is measured at ``levels`` (one source per figure and level)."""
     if figure not in FIGURES:
         raise KeyError(f"Declare the figure {figure!r} first.")
+    if FIGURES[figure].kind in (Kind.HOURS, Kind.POINTS) and value is None:
+        raise ValueError(f"A median or a sum ({figure!r}) needs a value.")
     for level in levels:
         if level not in source.keys:
             raise KeyError(f"Source {source.name!r} does not group by {level!r}.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import time_machine
 
@@ -18,6 +19,9 @@ from reports.models import Report
 from reports.services import report_transition
 from reports.tests.factories import submit
 from scorecards.months import Month
+
+if TYPE_CHECKING:
+    from scorecards.tests.scenario_duty import Duty
 
 MONTH = Month(2026, 11)
 # The month close runs on the 1st at 01:10.
@@ -34,6 +38,7 @@ class November:
     township_unit: Unit  # 第1区1镇政府
     far_unit: Unit  # 第2区公安分局
     cases: dict[str, Report]
+    duty: Duty
 
 
 def step(moment: datetime, fn, *args, **kwargs):
@@ -124,7 +129,11 @@ def build_november(city: City) -> November:
 
     # The reminder sweep, run once after D's reply deadline (end of Friday 13th) passed.
     step(at(20, 10), sweep_clocks)
-    return November(cast=cast, township_unit=t00, far_unit=far, cases=cases)
+    # The month's duty: daily reports, risk points, handovers, deductions and appeals.
+    from scorecards.tests.scenario_duty import build_duty
+
+    duty = build_duty(city)
+    return November(cast=cast, township_unit=t00, far_unit=far, cases=cases, duty=duty)
 
 
 # --- what the month must show ----------------------------------------------------------------

@@ -9,6 +9,7 @@ from grid.models import Role
 from grid.tests.factories import UserFactory
 from scorecards.services import month_close
 from scorecards.tests.scenario import CLOSE_AT, COUNTY_0, MONTH, build_november
+from scorecards.tests.scenario_duty import COUNTY_0_DUTY
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/scorecards/"
@@ -33,12 +34,12 @@ def test_the_counties_of_a_month_with_figures_and_rank(city, closed, django_asse
         "2026-11",
         "county",
         "draft",
-        "completion_rate",
+        "score",
     )
     assert body["count"] == 2
     first = body["results"][0]
-    assert (first["rank"], first["name"], first["score"]) == (1, "第1区", None)
-    assert first["figures"] == COUNTY_0
+    assert (first["rank"], first["name"], first["score"]) == (1, "第1区", 95.5)
+    assert first["figures"] == COUNTY_0 | COUNTY_0_DUTY
     assert [c["name"] for c in body["columns"]][:3] == ["filed", "valid", "handled"]
     assert body["columns"][0]["label"] == "Reports filed"
 
@@ -46,14 +47,17 @@ def test_the_counties_of_a_month_with_figures_and_rank(city, closed, django_asse
 def test_default_month_is_the_latest_closed(city, closed):
     body = api(city.city_user(Role.LEADER)).get(URL, {"level": "unit"}).json()
     assert body["month"] == "2026-11"
-    assert body["results"][0]["name"] == "第1区1镇政府"  # completion 1.0, rank 1
+    # By score, then name: the units at 100 first (市住房城乡建设局 sorts first of them).
+    first = body["results"][0]
+    assert (first["rank"], first["score"]) == (1, 100.0)
+    assert body["results"][-1]["name"] == "市委网信办"  # the platform: a handover missed
 
 
 def test_pages(city, closed):
     client = api(city.city_user(Role.LEADER))
     body = client.get(URL, {"level": "grid_point", "page_size": 3}).json()
     assert body["count"] == 8
-    assert [r["rank"] for r in body["results"]] == [1, 1, 3]
+    assert [r["rank"] for r in body["results"]] == [1, 2, 2]  # G2 101; then 99s
     assert body["next"]
     assert client.get(URL, {"level": "grid_point", "page": 99}).status_code == 404
 

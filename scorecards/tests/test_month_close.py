@@ -26,6 +26,7 @@ from scorecards.services import (
 )
 from scorecards.tasks import close_month
 from scorecards.tests.scenario import CLOSE_AT, COUNTY_0, MONTH, at, build_november, move
+from scorecards.tests.scenario_duty import COUNTY_0_DUTY
 
 pytestmark = pytest.mark.django_db
 
@@ -51,13 +52,13 @@ def test_beat_closes_the_previous_month_once(city, november):
     snapshot = MonthSnapshot.objects.get()
     assert snapshot.state == SnapshotState.DRAFT
     assert snapshot.computed_by is None
-    assert snapshot.ranked_by["county"] == "completion_rate"
-    assert county_row(city).figures == COUNTY_0
+    assert snapshot.ranked_by["county"] == "score"
+    assert county_row(city).figures == COUNTY_0 | COUNTY_0_DUTY
     assert county_row(city).rank == 1
     # Every node of every level has its row.
-    # (the cast adds four city and county units to the city's seven).
+    # (the cast adds four city and county units to the city's seven, duty the city platform).
     levels = dict(ScoreRow.objects.values_list("level").annotate(n=Count("id")))
-    assert levels == {"county": 2, "township": 4, "grid_point": 8, "unit": len(city.units) + 4}
+    assert levels == {"county": 2, "township": 4, "grid_point": 8, "unit": len(city.units) + 5}
 
 
 def test_a_month_not_over_is_not_closed(city):

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from duty.filings import DAILY_REPORT
+from duty.services.expected import expected_create_for
+from duty.services.filings import daily_report_file
 from grid.models import Role
 from grid.tests.factories import UserFactory
 from scorecards.models import MonthSnapshot, SnapshotState
@@ -112,20 +116,48 @@ def test_city_admin_recomputes_then_publishes(client, city, closed):
 def test_dashboard_and_screen(client, city, closed, django_assert_num_queries):
     signed_in(client, city.city_user(Role.LEADER))
     client.get(reverse("scorecards-dashboard"))
-    # session, person, banner, the figures (7), the access record
-    with django_assert_num_queries(11):
+    # session, person, banner, the figures (8), the access record
+    with django_assert_num_queries(12):
         response = client.get(reverse("scorecards-dashboard"))
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="chart-trend"' in html
     assert "vendor/echarts/echarts.min.js" in html
-    # session, person, the figures (7), the access record
-    with django_assert_num_queries(10):
+    assert 'data-testid="daily-reports"' in html
+    # session, person, the figures (8), the access record
+    with django_assert_num_queries(11):
         data = client.get(reverse("scorecards-screen-data")).json()
     assert data["ranking"]["level"] == "county"
     assert [r["name"] for r in data["ranking"]["rows"]] == ["第1区", "第2区"]
+    # With the deductions behind each score: 95.5 = 100 − 6.5 + 2; the heaviest kinds first.
+    first = data["ranking"]["rows"][0]
+    assert (first["score"], first["deductions"], first["bonuses"]) == (95.5, 6.5, 2.0)
+    assert [b["points"] for b in first["behind"]] == [-4.0, -1.0, -1.0]
+    assert first["behind"][0]["label"] == "Daily report missing"
+    assert first["deductions_url"] == reverse(
+        "scorecards-drill", args=["2026-11", "county", city.counties[0].pk, "deductions"]
+    )
+    assert (
+        reverse("scorecards-drill", args=["2026-11", "county", city.counties[0].pk, "deductions"])
+        in html
+    )
     assert data["open"]["total"] == 5  # D routed, F local; E, G and H submitted
     assert client.get(reverse("scorecards-screen")).status_code == 200
+
+
+def test_daily_reports_today_on_the_dashboard(client, city, closed):
+    today = timezone.localdate()
+    expected_create_for(kind=DAILY_REPORT, period=today)
+    daily_report_file(by=closed.duty.heads[4], nothing_to_report=True, day=today)
+    signed_in(client, UserFactory(role=Role.LEADER, region=city.counties[1]))
+    data = client.get(reverse("scorecards-screen-data")).json()["daily_reports"]
+    # County 1's four grid points; G4 filed (on time before 15:00, late after).
+    assert data["owed"] == 4
+    assert data["on_time"] + data["late"] == 1
+    assert data["missed"] == 0
+    assert data["pending"] == 3
+    page = client.get(reverse("scorecards-dashboard")).content.decode()
+    assert 'data-k="daily_reports.owed">4<' in page
 
 
 def test_county_leader_dashboard_ranks_townships_of_their_county(client, city, closed):
@@ -143,7 +175,11 @@ def test_bulletin_page_and_spreadsheet(client, city, closed):
     signed_in(client, city.city_user(Role.LEADER))
     page = client.get(reverse("scorecards-bulletin", args=["2026-11"]))
     assert page.status_code == 200
-    assert "第1区" in page.content.decode()
+    html = page.content.decode()
+    assert "第1区" in html
+    deductions = html[html.index('data-testid="bulletin-deductions"') :]
+    assert "6.5 points deducted" in deductions  # county 0, with the heaviest kinds
+    assert "Daily report missing -4" in deductions
     response = client.get(reverse("scorecards-bulletin-xlsx", args=["2026-11"]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(BytesIO(response.content))
@@ -153,10 +189,14 @@ def test_bulletin_page_and_spreadsheet(client, city, closed):
     header = [c.value for c in sheet[1]]
     assert header[:5] == ["Rank", "Assessed", "Within", "Score", "Reports filed"]
     first = [c.value for c in sheet[2]]
-    assert first[:5] == [1, "第1区", "测试市", None, 5]
+    assert first[:5] == [1, "第1区", "测试市", 95.5, 5]
     rate = sheet.cell(row=2, column=header.index("Completion rate") + 1)
     assert rate.value == 0.6667
     assert rate.number_format == "0.0%"
+    deducted = sheet.cell(row=2, column=header.index("Deductions") + 1)
+    assert (deducted.value, deducted.number_format) == (6.5, "0.0")
+    assert "Daily reports missed" in header
+    assert "Handover missed" in header  # the deductions by kind, as columns of their own
     assert sheet.column_dimensions["B"].width >= 8
     # A county leader's spreadsheet holds their county only.
     signed_in(client, UserFactory(role=Role.LEADER, region=city.counties[1]))

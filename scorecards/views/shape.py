@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.formats import number_format
 
-from scorecards.figures import FIGURES, Kind, measure_of
+from scorecards.figures import FIGURES, Figure, Kind, measure_of
 from scorecards.models import ScoreRow
 
 
@@ -38,11 +38,36 @@ class Column:
     help: str
 
 
+# Shown first, next to the score they make.
+LEADING = ("deductions", "bonuses")
+
+
 def columns_for(names: list[str]) -> list[Column]:
+    """The table's columns: the figures, not their breakdowns (shown on a total's drill); the
+    deductions and bonuses first, by the score."""
+    shown = [n for n in names if n in FIGURES and not FIGURES[n].part_of]
+    shown.sort(key=lambda n: n not in LEADING)  # stable: the rest keep the registry's order
+    return [Column(n, str(FIGURES[n].label), FIGURES[n].kind, str(FIGURES[n].help)) for n in shown]
+
+
+# The totals whose drill-down shows the breakdown by kind (the parts of ``deductions``).
+BROKEN_DOWN = {"deductions": "deductions", "bonuses": "deductions"}
+
+
+def parts_of(row: ScoreRow, figure: Figure, *, month: str) -> list[Cell]:
+    """A total's parts in ``row`` that are not zero (deductions by kind), each a link to its
+    own rows; nothing for a figure that has no parts."""
+    whole = BROKEN_DOWN.get(figure.name) or figure.part_of
+    if not whole:
+        return []
     return [
-        Column(n, str(FIGURES[n].label), FIGURES[n].kind, str(FIGURES[n].help))
-        for n in names
-        if n in FIGURES
+        Cell(
+            str(part.label),
+            figure_text(part.kind, row.figures[part.name]),
+            reverse("scorecards-drill", args=[month, row.level, row.node_id, part.name]),
+        )
+        for part in FIGURES.values()
+        if part.part_of == whole and row.figures.get(part.name)
     ]
 
 

@@ -16,20 +16,21 @@ from grid import audit
 from grid.models import AccessKind, Region
 from grid.pagination import CappedPaginator
 from scorecards.bulletin import bulletin_for, bulletin_workbook
-from scorecards.dashboard import ranking_level
+from scorecards.dashboard import deductions_behind, ranking_level
 from scorecards.figures import FIGURES, AssessLevel
 from scorecards.forms import ScorecardQueryForm
 from scorecards.months import Month
 from scorecards.rules import may_recompute, may_view
 from scorecards.selectors import (
     drill_for,
+    drill_listing,
     latest_snapshot,
     scorecard_rows_for,
     snapshot_of,
     snapshots,
 )
 from scorecards.services import MonthPublished, month_publish, month_recompute
-from scorecards.views.shape import cells_of, columns_for, figure_text
+from scorecards.views.shape import cells_of, columns_for, figure_text, parts_of
 
 PAGE_SIZE = 50
 DRILL_PAGE_SIZE = 25
@@ -87,6 +88,7 @@ def scorecard_table(request: HttpRequest) -> HttpResponse:
         "within": within,
         "columns": columns,
         "ranked_by_label": FIGURES[ranked_by].label if ranked_by in FIGURES else _("Score"),
+        "scored": ranked_by == "score",
         "page": page,
         "rows": [
             {
@@ -114,34 +116,38 @@ def scorecard_table(request: HttpRequest) -> HttpResponse:
 def scorecard_drill(
     request: HttpRequest, month: str, level: str, node_id: int, figure: str
 ) -> HttpResponse:
-    """The cases behind one figure of one node in a closed month (read as they are now)."""
+    """The cases behind one figure of one node in a closed month (read as they are now), or
+    the deductions, or the owed submissions, with a total's breakdown by kind."""
     _viewer(request)
     snapshot = snapshot_of(_month_or_404(month))
     if snapshot is None or level not in AssessLevel.values:
         raise Http404(_("That month is not closed."))
-    cases = drill_for(
+    rows = drill_for(
         user=request.user, snapshot=snapshot, level=level, node_id=node_id, figure=figure
     )
-    if cases is None:
+    if rows is None:
         audit.record(request, kind=AccessKind.CASE_LIST, allowed=False)
         raise Http404(_("No such figure in your jurisdiction."))
     row = scorecard_rows_for(user=request.user, snapshot=snapshot, level=level).get(node_id=node_id)
-    cases = (
-        cases.select_related("region", "county")
-        .only(
-            "id",
-            "case_number",
-            "title",
-            "status",
-            "created_at",
-            "closed_at",
-            "region__name",
-            "county__name",
+    listing = drill_listing(level=level, figure=figure)
+    if listing is None:
+        rows = (
+            rows.select_related("region", "county")
+            .only(
+                "id",
+                "case_number",
+                "title",
+                "status",
+                "created_at",
+                "closed_at",
+                "region__name",
+                "county__name",
+            )
+            .order_by("-created_at", "-id")
         )
-        .order_by("-created_at", "-id")
-    )
-    page = CappedPaginator(cases, DRILL_PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record(request, kind=AccessKind.CASE_LIST, case_ids=[r.pk for r in page.object_list])
+    page = CappedPaginator(rows, DRILL_PAGE_SIZE).get_page(request.GET.get("page"))
+    if listing is None:
+        audit.record(request, kind=AccessKind.CASE_LIST, case_ids=[r.pk for r in page.object_list])
     definition = FIGURES[figure]
     return render(
         request,
@@ -152,6 +158,8 @@ def scorecard_drill(
             "figure": definition,
             "value": figure_text(definition.kind, row.figures.get(figure)),
             "page": page,
+            "listing": listing.template if listing else "scorecards/_drill_cases.html",
+            "parts": parts_of(row, definition, month=month),
             "back": f"{reverse('scorecards-table')}?month={month}&level={level}",
         },
     )
@@ -212,17 +220,23 @@ def scorecard_bulletin(request: HttpRequest, month: str) -> HttpResponse:
         [
             n
             for n in (
+                "deductions",
+                "bonuses",
                 "filed",
-                "valid",
-                "handled",
                 "completion_rate",
                 "on_time_reply_rate",
                 "satisfaction_rate",
                 "overdue",
+                "daily_missed",
             )
             if n in snapshot.columns.get(level, [])
         ]
     )
+    deducted = [
+        {"row": r, "behind": deductions_behind(r.figures)}
+        for r in bulletin.rows
+        if r.figures.get("deductions")
+    ]
     return render(
         request,
         "scorecards/bulletin.html",
@@ -231,7 +245,15 @@ def scorecard_bulletin(request: HttpRequest, month: str) -> HttpResponse:
             "snapshot": snapshot,
             "bulletin": bulletin,
             "columns": columns,
-            "rows": [{"row": r, "cells": cells_of(r, columns, month=month)} for r in bulletin.rows],
+            "rows": [
+                {
+                    "row": r,
+                    "score": figure_text("points", r.score),
+                    "cells": cells_of(r, columns, month=month),
+                }
+                for r in bulletin.rows
+            ],
+            "deducted": deducted,
             "ranked_by_label": FIGURES.get(snapshot.ranked_by.get(level, ""), None),
         },
     )

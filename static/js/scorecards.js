@@ -80,7 +80,17 @@
         var li = el("li"); li.appendChild(el("span", "rank", r.rank == null ? "—" : String(r.rank)));
         var a = el("a", null, r.name); a.href = r.url; li.appendChild(a);
         var v = r.score != null ? String(r.score) : (r.value != null ? Math.round(r.value * 1000) / 10 + "%" : "—");
-        li.appendChild(el("span", "meta", v)); return li;
+        li.appendChild(el("span", "meta", v));
+        if (r.deductions || r.bonuses) {
+          var behind = el("span", "sc-behind");
+          if (r.deductions) {
+            var d = el("a", null, "−" + r.deductions); d.href = r.deductions_url; behind.appendChild(d);
+          }
+          if (r.bonuses) behind.appendChild(el("span", "plus", " +" + r.bonuses));
+          (r.behind || []).forEach(function (b) { behind.appendChild(document.createTextNode(" · " + b.label + " " + b.points)); });
+          li.appendChild(behind);
+        }
+        return li;
       }
     };
     Object.keys(lists).forEach(function (name) {
