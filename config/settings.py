@@ -298,6 +298,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One schema name per choice set, whichever serializer uses it.
     "ENUM_NAME_OVERRIDES": {
+        "ForwardPlatformEnum": "directives.models.ForwardPlatform",
         "ReportStatusEnum": "reports.models.Status",
         "GradeEnum": "reports.models.Grade",
         "RejectKindEnum": "reports.models.RejectKind",

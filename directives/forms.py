@@ -3,12 +3,15 @@ deadlines), the forms only the shapes."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from directives.models import NoticeKind
+from directives.models import ForwardPlatform, NoticeKind
 from grid.models import Level, Region, Unit
 from reports.forms import ATTACHMENT_ACCEPT, DATETIME_LOCAL, MultipleFileField, MultipleFileInput
+from reports.models import Report
 
 DATETIME_FORMATS = [DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
@@ -59,9 +62,35 @@ class NoticeForm(forms.Form):
         required=False,
         widget=MultipleFileInput(attrs={"accept": ATTACHMENT_ACCEPT}),
     )
+    # A rumour refutation or an authoritative statement: what the nodes forward.
+    share_text = forms.CharField(
+        label=_("Text to forward"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea({"rows": 4}),
+        help_text=_("What informants post into the groups they watch."),
+    )
+    share_link = forms.URLField(
+        label=_("Link to forward"), required=False, max_length=500, assume_scheme="https"
+    )
+    reports = forms.CharField(
+        label=_("Reports about the rumour"),
+        required=False,
+        max_length=1000,
+        help_text=_("Case numbers, separated by spaces or commas."),
+    )
+    # An instruction received from above (上级指令), relayed onward.
+    relayed_from = forms.CharField(
+        label=_("Received from"),
+        required=False,
+        max_length=200,
+        help_text=_("The body above that sent it; the duty log records the relay."),
+    )
+    relayed_received_at = _deadline(_("Received at"))
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["regions"].queryset = (
             Region.objects.visible_to(user)
             .filter(level__in=[Level.CITY, Level.COUNTY, Level.TOWNSHIP])
@@ -70,6 +99,38 @@ class NoticeForm(forms.Form):
         self.fields["units"].queryset = (
             Unit.objects.visible_to(user).filter(is_active=True).select_related("region")
         )
+
+    def clean_reports(self) -> list[Report]:
+        """The cases named by number, among those the issuer may see."""
+        numbers = list(
+            dict.fromkeys(n for n in re.split(r"[\s,，、;；]+", self.cleaned_data["reports"]) if n)
+        )
+        if len(numbers) > 20:
+            raise forms.ValidationError(_("At most 20 reports."))
+        found = list(Report.objects.visible_to(self.user).filter(case_number__in=numbers))
+        unknown = set(numbers) - {r.case_number for r in found}
+        if unknown:
+            raise forms.ValidationError(
+                _("No report you may see has the number %(numbers)s.")
+                % {"numbers": "、".join(sorted(unknown))}
+            )
+        return found
+
+
+class ForwardForm(forms.Form):
+    """A node marks an authoritative push forwarded: where, and perhaps a screenshot."""
+
+    platform = forms.ChoiceField(label=_("Forwarded on"), choices=ForwardPlatform.choices)
+    place = forms.CharField(
+        label=_("Group or account"),
+        max_length=200,
+        help_text=_("e.g. the name of the WeChat group"),
+    )
+    screenshot = forms.FileField(
+        label=_("Screenshot (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
 
 
 class ReportForm(forms.Form):

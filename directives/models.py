@@ -23,6 +23,13 @@ class NoticeKind(models.TextChoices):
 
     NOTICE = "notice", _("Notice")  # 通知: for information, perhaps acknowledged
     INSTRUCTION = "instruction", _("Instruction")  # 指令: to be carried out and reported
+    # 辟谣·权威信息推送: a text or link for the nodes to forward into the groups they watch.
+    REFUTATION = "refutation", _("Rumour refutation")  # 辟谣
+    STATEMENT = "statement", _("Authoritative statement")  # 权威信息
+
+
+# The kinds whose recipients forward it (and mark where) rather than acknowledge or report.
+PUSH_KINDS = frozenset({NoticeKind.REFUTATION, NoticeKind.STATEMENT})
 
 
 class NoticeQuerySet(JurisdictionQuerySet):
@@ -58,6 +65,16 @@ class Notice(models.Model):
     # Who it was addressed to, as chosen (the regions' and units' names), for the detail page.
     audience = models.JSONField(_("addressed to"), default=dict, blank=True)
     recipient_count = models.PositiveIntegerField(_("nodes"), default=0)
+    # An authoritative push: what the nodes forward (a text, a link or both).
+    share_text = models.TextField(_("text to forward"), blank=True)
+    share_link = models.URLField(_("link to forward"), max_length=500, blank=True)
+    # The reports about the rumour: their case pages show what was done about it.
+    reports = models.ManyToManyField(
+        "reports.Report", verbose_name=_("linked reports"), blank=True, related_name="+"
+    )
+    # An instruction received from above and relayed onward (上级指令): from whom, when.
+    relayed_from = models.CharField(_("received from"), max_length=200, blank=True)
+    relayed_received_at = models.DateTimeField(_("received at"), null=True, blank=True)
 
     objects = NoticeQuerySet.as_manager()
 
@@ -82,6 +99,11 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_push(self) -> bool:
+        """Whether the nodes forward it (a rumour refutation or an authoritative statement)."""
+        return self.kind in PUSH_KINDS
 
     @property
     def period(self):
@@ -163,6 +185,10 @@ class NoticeRecipient(models.Model):
     county = models.ForeignKey(
         "grid.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The node's township (None for a unit above one): the coverage of a push by township.
+    township = models.ForeignKey(
+        "grid.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -197,6 +223,8 @@ class NoticeRecipient(models.Model):
             # A person's inbox: the notices sent to their grid point or unit.
             models.Index(fields=["grid_point", "notice"], name="notice_recipient_point"),
             models.Index(fields=["unit", "notice"], name="notice_recipient_unit"),
+            # A push's coverage: its nodes grouped by county, then by township.
+            models.Index(fields=["notice", "county", "township"], name="notice_recipient_area"),
         ]
 
     def __str__(self) -> str:
@@ -219,3 +247,51 @@ class ReportAttachment(AttachmentFields):
         verbose_name = _("completion report attachment")
         verbose_name_plural = _("completion report attachments")
         ordering = ["recipient", "id"]
+
+
+class ForwardPlatform(models.TextChoices):
+    """Where a node forwarded an authoritative push."""
+
+    WECHAT_GROUP = "wechat_group", _("WeChat group")
+    QQ_GROUP = "qq_group", _("QQ group")
+    WEIBO = "weibo", _("Weibo")
+    DOUYIN = "douyin", _("Douyin")
+    FORUM = "forum", _("Forum or community site")
+    OTHER = "other", _("Other")
+
+
+class NoticeForward(models.Model):
+    """A node's record that it forwarded an authoritative push, and where (once per node)."""
+
+    recipient = models.OneToOneField(
+        NoticeRecipient, on_delete=models.CASCADE, related_name="forward"
+    )
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("forwarded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    forwarded_at = models.DateTimeField(_("forwarded at"))
+    platform = models.CharField(_("platform"), max_length=20, choices=ForwardPlatform.choices)
+    place = models.CharField(_("group or account"), max_length=200)
+
+    class Meta:
+        verbose_name = _("forwarding")
+        verbose_name_plural = _("forwardings")
+        ordering = ["recipient", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} → {self.place}"
+
+
+class ForwardScreenshot(AttachmentFields):
+    """The screenshot a node may add to show its forwarding (a verified picture)."""
+
+    forward = models.OneToOneField(
+        NoticeForward, on_delete=models.CASCADE, related_name="screenshot"
+    )
+
+    class Meta:
+        verbose_name = _("forwarding screenshot")
+        verbose_name_plural = _("forwarding screenshots")

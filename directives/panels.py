@@ -1,4 +1,6 @@
-"""The menu link to the notices (grid.panels), registered from DirectivesConfig.ready()."""
+"""What directives shows on the pages of the apps below it, registered from
+DirectivesConfig.ready(): the menu link to the notices (grid.panels), and on a case page the
+authoritative pushes about it (reports.case_panels)."""
 
 from __future__ import annotations
 
@@ -6,8 +8,10 @@ from datetime import datetime
 
 from django.http import HttpRequest
 
-from directives.selectors import may_issue, node_filter
+from directives.selectors import may_issue, node_filter, pushes_for_case
+from grid.models import GRID_POINT_ROLES
 from grid.panels import Panel, register_nav
+from reports import case_panels
 
 
 def nav_panel(request: HttpRequest, now: datetime) -> Panel | None:
@@ -20,5 +24,23 @@ def nav_panel(request: HttpRequest, now: datetime) -> Panel | None:
     return Panel("directives/_nav.html", {"here": here})
 
 
+def pushes_panel(request: HttpRequest, now: datetime, page) -> Panel | None:
+    """The rumour refutations and authoritative statements pushed about the case, with how
+    many nodes forwarded each (one query), and for an issuer a way to push one. People of
+    grid points see their case in plain words, without it (no query)."""
+    user = request.user
+    if user.role in GRID_POINT_ROLES:
+        return None
+    pushes = pushes_for_case(report_id=page.report.pk)
+    issuer = may_issue(user)
+    if not pushes and not issuer:
+        return None
+    return Panel(
+        "directives/_case_pushes.html",
+        {"pushes": pushes, "issuer": issuer, "report": page.report},
+    )
+
+
 def register() -> None:
     register_nav(nav_panel, order=60)
+    case_panels.register_case_panel(pushes_panel, slot=case_panels.MAIN, order=40)

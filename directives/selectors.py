@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from directives.models import Notice, NoticeRecipient
+from directives.models import Notice, NoticeForward, NoticeRecipient
 from grid.models import GRID_POINT_ROLES, Role, User
 from grid.scoping import jurisdiction_of
 
@@ -103,6 +104,7 @@ def notice_for_reader(*, user: User, notice_id: int) -> tuple[Notice, NoticeReci
     if own is not None:
         recipient = (
             NoticeRecipient.objects.filter(own, notice=notice)
+            .select_related("forward", "forward__forwarded_by", "forward__screenshot")
             .prefetch_related("report_attachments")
             .first()
         )
@@ -111,9 +113,21 @@ def notice_for_reader(*, user: User, notice_id: int) -> tuple[Notice, NoticeReci
     return notice, recipient
 
 
+def forward_of(recipient: NoticeRecipient | None) -> NoticeForward | None:
+    """The node's forwarding of a push, if it marked one (read with the row, no query)."""
+    if recipient is None:
+        return None
+    try:
+        return recipient.forward
+    except NoticeForward.DoesNotExist:
+        return None
+
+
 def outstanding_q(notice: Notice) -> Q:
     """Rows that still owe something the notice asks."""
     owing = Q(pk__isnull=True)  # nothing, until a clause is added
+    if notice.is_push:
+        owing |= Q(forward__isnull=True)
     if notice.needs_ack:
         owing |= Q(acknowledged_at__isnull=True)
     if notice.needs_report:
@@ -142,6 +156,11 @@ class Tracking:
     reported: int
     reported_late: int
     late: int
+    forwarded: int = 0  # a push's nodes that marked it forwarded
+
+    @property
+    def not_forwarded(self) -> int:
+        return self.total - self.forwarded
 
     @property
     def ack_pending(self) -> int:
@@ -163,6 +182,7 @@ def notice_tracking(*, notice: Notice, now: datetime) -> Tracking:
         reported=Count("id", filter=Q(reported_at__isnull=False)),
         reported_late=Count("id", filter=Q(reported_at__gt=report_due)),
         late=Count("id", filter=late_q(notice, now)),
+        forwarded=Count("forward"),
     )
     return Tracking(**counts)
 
@@ -170,11 +190,24 @@ def notice_tracking(*, notice: Notice, now: datetime) -> Tracking:
 TRACKING_STATES = ("all", "late", "outstanding", "done")
 
 
-def tracking_rows(*, notice: Notice, now: datetime, state: str = "all") -> QuerySet:
-    """The notice's nodes in grid order, with their names, filtered by ``state``."""
+def tracking_rows(
+    *, notice: Notice, now: datetime, state: str = "all", county_id: int | None = None
+) -> QuerySet:
+    """The notice's nodes in grid order, with their names, filtered by ``state`` (and to one
+    county, given ``county_id``)."""
     rows = NoticeRecipient.objects.filter(notice=notice).select_related(
-        "grid_point", "unit", "county", "acknowledged_by", "reported_by"
+        "grid_point",
+        "unit",
+        "county",
+        "township",
+        "acknowledged_by",
+        "reported_by",
+        "forward",
+        "forward__forwarded_by",
+        "forward__screenshot",
     )
+    if county_id is not None:
+        rows = rows.filter(county_id=county_id)
     if state == "late":
         rows = rows.filter(late_q(notice, now))
     elif state == "outstanding":
@@ -182,3 +215,63 @@ def tracking_rows(*, notice: Notice, now: datetime, state: str = "all") -> Query
     elif state == "done":
         rows = rows.exclude(outstanding_q(notice))
     return rows.order_by("region_path", "id")
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One area of a push's coverage: its nodes and how many of them forwarded it."""
+
+    id: int | None
+    name: str
+    total: int
+    forwarded: int
+
+    @property
+    def share(self) -> int:
+        """Forwarded, in whole percent."""
+        return round(100 * self.forwarded / self.total) if self.total else 0
+
+
+def notice_coverage(*, notice: Notice, county_id: int | None = None) -> list[CoverageRow]:
+    """A push's coverage by county (or, given ``county_id``, by township of that county):
+    nodes and nodes that forwarded, one GROUP BY query over the notice's rows. Nodes with no
+    county or township (units above one) come last, unnamed."""
+    rows = NoticeRecipient.objects.filter(notice=notice)
+    area = "county"
+    if county_id is not None:
+        rows, area = rows.filter(county_id=county_id), "township"
+    grouped = (
+        rows.values(f"{area}_id", f"{area}__name", f"{area}__path")
+        .annotate(
+            total=Count("id"),
+            forwarded=Count("forward"),
+        )
+        .order_by(F(f"{area}__path").asc(nulls_last=True))
+    )
+    return [
+        CoverageRow(row[f"{area}_id"], row[f"{area}__name"] or "", row["total"], row["forwarded"])
+        for row in grouped
+    ]
+
+
+def coverage_county(*, notice: Notice, county_id: int) -> CoverageRow | None:
+    """The county row of a push's coverage (None: no node of the notice there)."""
+    return next((row for row in notice_coverage(notice=notice) if row.id == county_id), None)
+
+
+def pushes_for_case(*, report_id: int) -> list[Notice]:
+    """The authoritative pushes linked to a case, newest first, each with ``forwarded`` (its
+    nodes that forwarded it): one query."""
+    forwarded = (
+        NoticeForward.objects.filter(recipient__notice=OuterRef("pk"))
+        .order_by()
+        .values("recipient__notice")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return list(
+        Notice.objects.filter(reports=report_id)
+        .select_related("issued_by", "region")
+        .annotate(forwarded=Coalesce(Subquery(forwarded), 0))
+        .order_by("-issued_at", "-id")[:20]
+    )

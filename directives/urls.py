@@ -10,6 +10,7 @@ urlpatterns = [
     path("notices/<int:pk>/", views.notice_detail, name="directives-notice"),
     path("notices/<int:pk>/acknowledge/", views.notice_ack, name="directives-notice-ack"),
     path("notices/<int:pk>/report/", views.notice_report_view, name="directives-notice-report"),
+    path("notices/<int:pk>/forward/", views.notice_forward_view, name="directives-notice-forward"),
     path("notices/<int:pk>/tracking/", views.notice_tracking_view, name="directives-tracking"),
     path("notices/<int:pk>/remind/", views.notice_remind_view, name="directives-remind"),
     path(
@@ -21,5 +22,10 @@ urlpatterns = [
         "notices/<int:pk>/nodes/<int:recipient_id>/files/<int:file_id>/",
         views.report_file,
         name="directives-report-file",
+    ),
+    path(
+        "notices/<int:pk>/nodes/<int:recipient_id>/screenshot/",
+        views.forward_screenshot,
+        name="directives-forward-screenshot",
     ),
 ]

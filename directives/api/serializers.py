@@ -6,8 +6,17 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from directives.models import Notice, NoticeKind, NoticeRecipient
+from directives.models import (
+    ForwardPlatform,
+    ForwardScreenshot,
+    Notice,
+    NoticeForward,
+    NoticeKind,
+    NoticeRecipient,
+)
+from directives.selectors import forward_of
 from grid.models import Region, Unit
+from reports.models import Report
 
 
 class DirectiveNoticeFileSerializer(serializers.Serializer):
@@ -53,14 +62,41 @@ class DirectiveTrackingSerializer(serializers.Serializer):
     reported = serializers.IntegerField()
     reported_late = serializers.IntegerField()
     late = serializers.IntegerField(help_text="Nodes past a deadline without doing what it asks.")
+    forwarded = serializers.IntegerField(help_text="Nodes that marked a push forwarded.")
+
+
+class DirectiveForwardSerializer(serializers.ModelSerializer):
+    """Where a node forwarded a push, when, by whom, and its screenshot's address if any."""
+
+    forwarded_by = serializers.CharField(source="forwarded_by.get_full_name")
+    screenshot_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = NoticeForward
+        fields = ["forwarded_at", "forwarded_by", "platform", "place", "screenshot_url"]
+
+    def get_screenshot_url(self, obj) -> str | None:
+        try:
+            obj.screenshot  # noqa: B018 (read with the row)
+        except ForwardScreenshot.DoesNotExist:
+            return None
+        recipient = obj.recipient
+        return reverse("directives-forward-screenshot", args=[recipient.notice_id, recipient.pk])
 
 
 class DirectiveMyNodeSerializer(serializers.ModelSerializer):
     """What the caller's own node did about the notice."""
 
+    forward = serializers.SerializerMethodField()
+
     class Meta:
         model = NoticeRecipient
-        fields = ["id", "acknowledged_at", "reported_at", "report_text"]
+        fields = ["id", "acknowledged_at", "reported_at", "report_text", "forward"]
+
+    @extend_schema_field(DirectiveForwardSerializer(allow_null=True))
+    def get_forward(self, obj):
+        forward = forward_of(obj)
+        return DirectiveForwardSerializer(forward).data if forward is not None else None
 
 
 class DirectiveNoticeDetailSerializer(DirectiveNoticeListSerializer):
@@ -69,6 +105,10 @@ class DirectiveNoticeDetailSerializer(DirectiveNoticeListSerializer):
 
     body = serializers.CharField()
     audience = serializers.JSONField()
+    share_text = serializers.CharField(help_text="A push's text to forward.")
+    share_link = serializers.CharField(help_text="A push's link to forward.")
+    relayed_from = serializers.CharField(help_text="Relayed from above: who sent it.")
+    relayed_received_at = serializers.DateTimeField(allow_null=True)
     attachments = DirectiveNoticeFileSerializer(many=True)
     tracking = serializers.SerializerMethodField()
     my_node = serializers.SerializerMethodField()
@@ -78,6 +118,10 @@ class DirectiveNoticeDetailSerializer(DirectiveNoticeListSerializer):
             *DirectiveNoticeListSerializer.Meta.fields,
             "body",
             "audience",
+            "share_text",
+            "share_link",
+            "relayed_from",
+            "relayed_received_at",
             "attachments",
             "tracking",
             "my_node",
@@ -100,6 +144,8 @@ class DirectiveNodeSerializer(serializers.ModelSerializer):
     node = serializers.SerializerMethodField()
     kind = serializers.SerializerMethodField()
     county = serializers.CharField(source="county.name", default="")
+    township = serializers.CharField(source="township.name", default="")
+    forward = serializers.SerializerMethodField()
 
     class Meta:
         model = NoticeRecipient
@@ -108,11 +154,18 @@ class DirectiveNodeSerializer(serializers.ModelSerializer):
             "kind",
             "node",
             "county",
+            "township",
             "acknowledged_at",
             "reported_at",
             "report_text",
             "reminders",
+            "forward",
         ]
+
+    @extend_schema_field(DirectiveForwardSerializer(allow_null=True))
+    def get_forward(self, obj):
+        forward = forward_of(obj)
+        return DirectiveForwardSerializer(forward).data if forward is not None else None
 
     def get_node(self, obj) -> str:
         return obj.grid_point.name if obj.grid_point_id else obj.unit.name
@@ -141,11 +194,42 @@ class DirectiveNoticeCreateSerializer(serializers.Serializer):
     attachments = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, max_length=9
     )
+    share_text = serializers.CharField(
+        max_length=5000,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="A push (refutation, statement): the text the nodes forward.",
+    )
+    share_link = serializers.URLField(
+        max_length=500,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="A push: the link the nodes forward.",
+    )
+    reports = serializers.PrimaryKeyRelatedField(
+        many=True,
+        required=False,
+        default=list,
+        queryset=Report.objects.none(),
+        help_text="A push: the reports about the rumour (ids of cases you may see).",
+    )
+    relayed_from = serializers.CharField(
+        max_length=200,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="An instruction from above relayed onward: who sent it (written in the "
+        "log of the duty you are on).",
+    )
+    relayed_received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if user is None:  # the schema's view of it
             return
+        self.fields["reports"].child_relation.queryset = Report.objects.visible_to(user)
         self.fields["regions"].child_relation.queryset = Region.objects.visible_to(user)
         self.fields["units"].child_relation.queryset = Unit.objects.visible_to(user).filter(
             is_active=True
@@ -157,3 +241,22 @@ class DirectiveReportSerializer(serializers.Serializer):
 
     text = serializers.CharField(max_length=10000)
     attachments = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+class DirectiveForwardCreateSerializer(serializers.Serializer):
+    """Mark a push forwarded for your node: where (platform, group or account) and perhaps a
+    screenshot (JPEG, PNG or WebP; multipart)."""
+
+    platform = serializers.ChoiceField(choices=ForwardPlatform.choices)
+    place = serializers.CharField(max_length=200)
+    screenshot = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class DirectiveCoverageSerializer(serializers.Serializer):
+    """One area of a push's coverage (a county, or a township of the county asked)."""
+
+    id = serializers.IntegerField(allow_null=True, help_text="Null: units above this level.")
+    name = serializers.CharField()
+    total = serializers.IntegerField(help_text="Nodes of the push there.")
+    forwarded = serializers.IntegerField(help_text="Of them, nodes that marked it forwarded.")
+    share = serializers.IntegerField(help_text="Forwarded, in whole percent.")

@@ -16,4 +16,6 @@ urlpatterns = [
         name="notice-acknowledge",
     ),
     path("notices/<int:pk>/report/", views.NoticeReportView.as_view(), name="notice-report"),
+    path("notices/<int:pk>/forward/", views.NoticeForwardView.as_view(), name="notice-forward"),
+    path("notices/<int:pk>/coverage/", views.NoticeCoverageView.as_view(), name="notice-coverage"),
 ]

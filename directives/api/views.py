@@ -19,6 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from directives.api.serializers import (
+    DirectiveCoverageSerializer,
+    DirectiveForwardCreateSerializer,
     DirectiveNodeSerializer,
     DirectiveNoticeCreateSerializer,
     DirectiveNoticeDetailSerializer,
@@ -31,12 +33,19 @@ from directives.selectors import (
     NoticeNotFound,
     may_follow,
     may_issue,
+    notice_coverage,
     notice_for_reader,
     notice_tracking,
     notices_for,
+    recipient_for,
     tracking_rows,
 )
-from directives.services import notice_acknowledge, notice_issue, notice_report
+from directives.services import (
+    notice_acknowledge,
+    notice_forward,
+    notice_issue,
+    notice_report,
+)
 from grid.api.pagination import StandardPagination
 from grid.api.serializers import PAGE_NOT_FOUND, ErrorSerializer
 
@@ -210,3 +219,74 @@ class NoticeReportView(generics.GenericAPIView):
         )
         notice, recipient = notice_for_reader(user=request.user, notice_id=pk)
         return Response(_detail(request, notice, recipient))
+
+
+class NoticeForwardView(generics.GenericAPIView):
+    queryset = Notice.objects.none()
+    serializer_class = DirectiveForwardCreateSerializer
+    parser_classes = PARSERS
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Mark a push forwarded for your node (once), with where and a screenshot",
+        description=DirectiveForwardCreateSerializer.__doc__,
+        request={
+            "multipart/form-data": DirectiveForwardCreateSerializer,
+            "application/json": DirectiveForwardCreateSerializer,
+        },
+        responses={
+            200: DirectiveNoticeDetailSerializer,
+            404: NOT_FOUND,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="The notice is not one to forward, or your node already marked it.",
+            ),
+            400: INVALID,
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        recipient_for(user=request.user, notice_id=pk)  # 404 before 400
+        payload = DirectiveForwardCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        notice_forward(notice_id=pk, by=request.user, now=timezone.now(), **payload.validated_data)
+        notice, recipient = notice_for_reader(user=request.user, notice_id=pk)
+        return Response(_detail(request, notice, recipient))
+
+
+COUNTY = OpenApiParameter(
+    "county",
+    OpenApiTypes.INT,
+    description="A county's id: its townships instead of the counties.",
+)
+
+
+class NoticeCoverageView(generics.ListAPIView):
+    queryset = Notice.objects.none()
+    pagination_class = StandardPagination
+    serializer_class = DirectiveCoverageSerializer
+
+    @extend_schema(
+        tags=TAGS,
+        summary="A push's coverage: nodes that forwarded it, by county or by township",
+        parameters=[COUNTY],
+        responses={
+            200: DirectiveCoverageSerializer(many=True),
+            400: INVALID,
+            404: OpenApiResponse(
+                ErrorSerializer, description="No such push you follow, or no such page."
+            ),
+        },
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        notice, _recipient = notice_for_reader(user=request.user, notice_id=pk)
+        if not may_follow(request.user, notice) or not notice.is_push:
+            raise NoticeNotFound
+        raw = request.query_params.get("county")
+        county_id = None
+        if raw is not None:
+            if not raw.isdigit():
+                raise ValidationError({"county": [_("Give a county's id.")]})
+            county_id = int(raw)
+        rows = notice_coverage(notice=notice, county_id=county_id)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(DirectiveCoverageSerializer(page, many=True).data)

@@ -63,6 +63,7 @@ def test_issue_through_the_api(city, officer, people):
         "reported": 0,
         "reported_late": 0,
         "late": 0,
+        "forwarded": 0,
     }
     assert body["my_node"] is None
 

@@ -5,7 +5,7 @@ Each service answers, in this order: 404 (``DoesNotExist``: not in the person's 
 (``PermissionDenied``), 400 (``ValidationError``), and writes nothing when it refuses.
 """
 
-from duty.services.logs import log_append  # noqa: F401
+from duty.services.logs import log_append, record_on_duty, running_duty_of  # noqa: F401
 from duty.services.rosters import roster_generate, roster_set_day  # noqa: F401
 from duty.services.shifts import (  # noqa: F401
     absence_declare,

@@ -1,4 +1,6 @@
-"""The duty log: append only (there is no service to change or delete an entry)."""
+"""The duty log: append only (there is no service to change or delete an entry). Entries are
+written by the people on duty (:func:`log_append`) or, for what they did elsewhere, by the
+app that did it (:func:`record_on_duty`)."""
 
 from __future__ import annotations
 
@@ -7,10 +9,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from duty.errors import DutyConflict
-from duty.models import DutyDay, LogEntry, LogKind
+from duty.models import DutyDay, DutyShift, LogEntry, LogKind
 from duty.parse import as_datetime, as_id, as_text
 from duty.rules import may_write_log
 from grid.models import User
@@ -73,4 +76,35 @@ def log_append(
         occurred_at=at,
         recorded_at=now,
         corrects_id=corrects_id,
+    )
+
+
+def running_duty_of(*, user: User, now: datetime) -> DutyDay | None:
+    """The duty ``user`` is on at ``now`` (one of its people or its leader), or None (one
+    query; the earliest begun if two overlap)."""
+    on_shift = Q(pk__in=DutyShift.objects.filter(person=user).values("day_id"))
+    return (
+        DutyDay.objects.filter(on_shift | Q(leader=user), starts_at__lte=now, ends_at__gt=now)
+        .order_by("starts_at", "id")
+        .first()
+    )
+
+
+@transaction.atomic
+def record_on_duty(*, by: User, kind: str, text: str, now: datetime) -> LogEntry | None:
+    """Append what another app did in the person's name to the log of the duty they are on
+    now (e.g. directives: an instruction from above relayed onward), or nothing when they are
+    not on duty. Like every entry it is never changed afterwards."""
+    if kind not in LogKind.values:
+        raise ValueError(f"unknown log kind {kind!r}")
+    day = running_duty_of(user=by, now=now)
+    if day is None:
+        return None
+    return LogEntry.objects.create(
+        day=day,
+        author=by,
+        kind=kind,
+        text=text.strip()[:MAX_TEXT],
+        occurred_at=now,
+        recorded_at=now,
     )

@@ -87,3 +87,19 @@ def test_log_refusals_in_order(crew):
             now=at(DAY, 10),
         )
     assert not LogEntry.objects.exists()
+
+
+def test_another_app_records_in_the_log_of_the_duty_a_person_is_on_now(crew):
+    from duty.services import record_on_duty
+
+    day = put_on(crew, [crew.members[0]], leader=crew.head)
+    during = day.starts_at + (day.ends_at - day.starts_at) / 2
+    entry = record_on_duty(by=crew.members[0], kind=LogKind.RELAYED, text=" 转达 ", now=during)
+    assert (entry.day, entry.text, entry.occurred_at) == (day, "转达", during)
+    # the leader on duty too; before the duty, after it, or not on it: nothing written
+    assert record_on_duty(by=crew.head, kind=LogKind.RELAYED, text="x", now=during).day == day
+    assert record_on_duty(by=crew.members[0], kind="relayed", text="x", now=day.ends_at) is None
+    assert record_on_duty(by=crew.members[1], kind="relayed", text="x", now=during) is None
+    assert LogEntry.objects.count() == 2
+    with pytest.raises(ValueError, match="unknown"):
+        record_on_duty(by=crew.members[0], kind="nonsense", text="x", now=during)

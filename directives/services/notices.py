@@ -1,4 +1,4 @@
-"""Writes of directives: issue a notice to nodes (set-based fan-out), acknowledge it, report
+"""Writes of notices: issue a notice to nodes (set-based fan-out), acknowledge it, report
 its completion, remind the nodes that are late. Each owns its side effects (expected
 submissions settled, notifications queued in the same transaction)."""
 
@@ -12,8 +12,10 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from directives.errors import NoticeConflict
 from directives.kinds import NOTICE_ACK, NOTICE_ISSUED, NOTICE_REMINDER, NOTICE_REPORT
 from directives.models import (
+    PUSH_KINDS,
     Notice,
     NoticeAttachment,
     NoticeKind,
@@ -27,6 +29,7 @@ from directives.selectors import (
     people_of,
     recipient_for,
 )
+from directives.services.pushes import check_push_and_relay, log_relay
 from duty.filings import county_path
 from duty.models import SubmissionStatus
 from duty.services.expected import expected_settle
@@ -34,11 +37,7 @@ from grid.models import Level, Region, Unit, User
 from grid.scoping import jurisdiction_of
 from notifications.services import Message, notify_many
 from reports.attachments import check_attachments
-
-
-class NoticeConflict(Exception):
-    """The notice does not ask this, or the node already did it (409)."""
-
+from reports.models import Report
 
 MAX_TITLE = 200
 
@@ -73,6 +72,7 @@ def _check_audience(*, by: User, regions: Sequence[Region], units: Sequence[Unit
 
 def _check_deadlines(
     *,
+    push: bool,
     now: datetime,
     needs_ack: bool,
     ack_due_at: datetime | None,
@@ -80,7 +80,7 @@ def _check_deadlines(
     report_due_at: datetime | None,
 ) -> None:
     errors: dict[str, str] = {}
-    if not needs_ack and not needs_report:
+    if not needs_ack and not needs_report and not push:
         errors["needs_ack"] = _("Ask for an acknowledgement, a completion report or both.")
     if needs_ack and ack_due_at is None:
         errors["ack_due_at"] = _("Give the acknowledgement deadline.")
@@ -111,10 +111,19 @@ def notice_issue(
     needs_report: bool = False,
     report_due_at: datetime | None = None,
     attachments: Sequence = (),
+    share_text: str = "",
+    share_link: str = "",
+    reports: Sequence[Report] = (),
+    relayed_from: str = "",
+    relayed_received_at: datetime | None = None,
 ) -> Notice:
     """Issue a notice to every active grid point under ``regions`` and to ``units``: one
     recipient row per node, its expected acknowledgement and report, and a notification to
-    every person of those nodes — one bulk INSERT per table, whatever the number of nodes."""
+    every person of those nodes — one bulk INSERT per table, whatever the number of nodes.
+
+    A push (rumour refutation, authoritative statement) carries a text or link to forward and
+    may name the reports about the rumour. An instruction relayed from above names who sent it
+    and when it came; it is written in the log of the duty the issuer is on."""
     if not may_issue(by):
         raise PermissionDenied(_("Only duty officers, county admins and leaders issue notices."))
     title, body = (title or "").strip(), (body or "").strip()
@@ -126,7 +135,22 @@ def notice_issue(
             }
         )
     _check_audience(by=by, regions=regions, units=units)
+    share_text, share_link = (share_text or "").strip(), (share_link or "").strip()
+    relayed_from = (relayed_from or "").strip()
+    check_push_and_relay(
+        by=by,
+        now=now,
+        kind=kind,
+        share_text=share_text,
+        share_link=share_link,
+        reports=reports,
+        relayed_from=relayed_from,
+        relayed_received_at=relayed_received_at,
+    )
+    if kind in PUSH_KINDS:  # forwarding is what a push asks, nothing else
+        needs_ack = needs_report = False
     _check_deadlines(
+        push=kind in PUSH_KINDS,
         now=now,
         needs_ack=needs_ack,
         ack_due_at=ack_due_at,
@@ -148,7 +172,13 @@ def notice_issue(
             "regions": [{"id": r.pk, "name": r.name} for r in regions],
             "units": [{"id": u.pk, "name": u.name} for u in units],
         },
+        share_text=share_text,
+        share_link=share_link,
+        relayed_from=relayed_from,
+        relayed_received_at=relayed_received_at if relayed_from else None,
     )
+    if reports:
+        notice.reports.set(reports)
     _store_attachments(NoticeAttachment, "notice", notice, attachments)
 
     # The nodes, in the database: one INSERT … SELECT for the grid points under the regions,
@@ -165,6 +195,8 @@ def notice_issue(
             _insert_expected(notice, expected_kind, due, now)
     Notice.objects.filter(pk=notice.pk).update(recipient_count=count)
     notice.recipient_count = count
+    if relayed_from:
+        log_relay(notice, by=by, now=now)
 
     people = people_of(NoticeRecipient.objects.filter(notice=notice))
     notify_many(
@@ -185,9 +217,11 @@ def notice_issue(
 # A grid point sits at a township (its county is the parent) or a village (the grandparent).
 _POINT_RECIPIENTS_SQL = """
 INSERT INTO directives_noticerecipient
-    (notice_id, grid_point_id, unit_id, region_path, county_id, report_text, reminders)
+    (notice_id, grid_point_id, unit_id, region_path, county_id, township_id, report_text,
+     reminders)
 SELECT %s, gp.id, NULL, r.path,
-       CASE r.level WHEN %s THEN r.parent_id WHEN %s THEN p.parent_id END, '', 0
+       CASE r.level WHEN %s THEN r.parent_id WHEN %s THEN p.parent_id END,
+       CASE r.level WHEN %s THEN r.id WHEN %s THEN r.parent_id END, '', 0
 FROM grid_gridpoint gp
 JOIN grid_region r ON r.id = gp.region_id
 LEFT JOIN grid_region p ON p.id = r.parent_id
@@ -212,7 +246,7 @@ ON CONFLICT DO NOTHING
 def _insert_point_recipients(notice: Notice, regions: Sequence[Region]) -> int:
     """Every active grid point under ``regions``, in one statement; returns how many."""
     under = " OR ".join(["r.path LIKE %s ESCAPE '\\'"] * len(regions))
-    params = [notice.pk, Level.TOWNSHIP, Level.VILLAGE]
+    params = [notice.pk, Level.TOWNSHIP, Level.VILLAGE, Level.TOWNSHIP, Level.VILLAGE]
     params += [region.path.replace("%", r"\%").replace("_", r"\_") + "%" for region in regions]
     with connection.cursor() as cursor:
         cursor.execute(_POINT_RECIPIENTS_SQL.format(under=under), params)
@@ -229,8 +263,11 @@ def _insert_unit_recipients(notice: Notice, units: Sequence[Unit]) -> int:
             unit_id=pk,
             region_path=path,
             county_id=counties.get(county_path(path)),
+            township_id={Level.TOWNSHIP: region_id, Level.VILLAGE: parent_id}.get(level),
         )
-        for pk, path in chosen.values_list("id", "region__path")
+        for pk, path, region_id, level, parent_id in chosen.values_list(
+            "id", "region__path", "region_id", "region__level", "region__parent_id"
+        )
     ]
     NoticeRecipient.objects.bulk_create(rows)
     return len(rows)
@@ -325,7 +362,8 @@ def notice_remind(
     if recipient_id is not None:
         rows = rows.filter(pk=recipient_id).filter(outstanding_q(notice))
     else:
-        rows = rows.filter(late_q(notice, now))
+        # Everyone late; for a push (no deadline), every node that has not forwarded it.
+        rows = rows.filter(outstanding_q(notice) if notice.is_push else late_q(notice, now))
     ids = list(rows.values_list("id", flat=True))
     if not ids:
         return 0
@@ -336,7 +374,9 @@ def notice_remind(
                 recipient_ids=people_of(chosen).values_list("id", flat=True),
                 kind=NOTICE_REMINDER,
                 subject=notice.title,
-                text=_("Please acknowledge or report on this notice as it asks."),
+                text=_("Please forward this information and mark where.")
+                if notice.is_push
+                else _("Please acknowledge or report on this notice as it asks."),
                 url=reverse("directives-notice", args=[notice.pk]),
                 context={"notice": notice.pk, "by": by.get_full_name()},
             )
