@@ -219,3 +219,6 @@ class ReportAttachment(AttachmentFields):
         verbose_name = _("completion report attachment")
         verbose_name_plural = _("completion report attachments")
         ordering = ["recipient", "id"]
+
+
+import directives.consultations.models, directives.ledger.models  # noqa: E401, E402, F401, I001

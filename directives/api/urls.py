@@ -1,6 +1,6 @@
 """Directives API, mounted under /api/v1/ (names: ``directives_api:…``)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from directives.api import views
 
@@ -16,4 +16,6 @@ urlpatterns = [
         name="notice-acknowledge",
     ),
     path("notices/<int:pk>/report/", views.NoticeReportView.as_view(), name="notice-report"),
+    path("", include("directives.consultations.api")),
+    path("", include("directives.ledger.api")),
 ]
