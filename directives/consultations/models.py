@@ -6,12 +6,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ConsultationState(models.TextChoices):
     """Where a consultation stands."""
 
-    OPEN = "open", _("Open")  # invitees may read the case and give their view
+    # invitees may read the case and give their view
+    OPEN = "open", pgettext_lazy("consultation state", "Open")
     CONCLUDED = "concluded", _("Concluded")  # the officer recorded the conclusion
 
 

@@ -39,7 +39,7 @@ def consultation_panel(request: HttpRequest, now: datetime, page: CasePage) -> P
         "consultations": consultations,
         "current": current,
         "now": now,
-        "refresh": reverse("directives-consultations", args=[report.pk]),
+        "refresh": reverse("consultation-part", args=[report.pk]),
     }
     if current is None and runs and report.status in rules.OPENS_IN:
         context["open_form"] = _form(

@@ -8,11 +8,11 @@ urlpatterns = [
     path(
         "cases/<int:pk>/consultations/",
         views.consultation_part,
-        name="directives-consultations",
+        name="consultation-part",
     ),
     path(
         "cases/<int:pk>/consultations/<str:step>/",
         views.consultation_step,
-        name="directives-consultation-step",
+        name="consultation-step",
     ),
 ]

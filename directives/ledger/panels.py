@@ -41,7 +41,7 @@ def nav_panel(request: HttpRequest, now: datetime) -> Panel | None:
     if not user.is_authenticated or not rules.may_read(user):
         return None
     match = request.resolver_match
-    here = bool(match and match.url_name and match.url_name.startswith("directives-ledger"))
+    here = bool(match and match.url_name and match.url_name.startswith("ledger"))
     return Panel("directives/ledger/_nav.html", {"here": here})
 
 

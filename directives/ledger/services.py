@@ -59,7 +59,7 @@ class PutOnForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     note = forms.CharField(
-        label=gettext_lazy("What was found"),
+        label=gettext_lazy("Follow-up findings"),
         max_length=MAX_TEXT,
         widget=forms.Textarea({"rows": 2}),
     )

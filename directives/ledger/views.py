@@ -148,7 +148,7 @@ def ledger_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             request, pk, forms={step: kept}, conflict=refusal.message, status=refusal.status
         )
     messages.success(request, _("Done."))
-    return redirect("directives-ledger-entry", pk=pk)
+    return redirect("ledger-entry", pk=pk)
 
 
 @login_required
@@ -175,4 +175,4 @@ def ledger_put_on(request: HttpRequest, pk: int) -> HttpResponse:
             status=refusal.status,
         )
     messages.success(request, _("Put on the key-matter ledger."))
-    return redirect("directives-ledger-entry", pk=entry.pk)
+    return redirect("ledger-entry", pk=entry.pk)

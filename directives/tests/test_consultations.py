@@ -243,7 +243,7 @@ def test_the_officer_opens_and_concludes_from_the_case_page(client, cast):
     client.force_login(cast.duty)
     html = client.get(case_url(report)).content.decode()
     assert 'data-testid="open-form"' in html
-    step = reverse("directives-consultation-step", args=[report.pk, "open"])
+    step = reverse("consultation-step", args=[report.pk, "open"])
     due = (timezone.localtime() + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
     # a bad deadline: the page again, 400, the question kept
     response = client.post(
@@ -281,17 +281,17 @@ def test_the_officer_opens_and_concludes_from_the_case_page(client, cast):
     assert 'data-testid="opinion-form"' in html
     assert 'data-testid="open-form"' not in html
     response = client.post(
-        reverse("directives-consultation-step", args=[report.pk, "opinion"]),
+        reverse("consultation-step", args=[report.pk, "opinion"]),
         {"consult-opinion-text": "建议由住建局牵头"},
     )
     assert response.status_code == 302
     # the officer's part shows the view and the conclusion form; the htmx part alone too
     client.force_login(cast.duty)
-    part = client.get(reverse("directives-consultations", args=[report.pk])).content.decode()
+    part = client.get(reverse("consultation-part", args=[report.pk])).content.decode()
     assert "建议由住建局牵头" in part
     assert 'data-testid="conclude-form"' in part
     response = client.post(
-        reverse("directives-consultation-step", args=[report.pk, "conclude"]),
+        reverse("consultation-step", args=[report.pk, "conclude"]),
         {"consult-conclude-conclusion": "住建局牵头"},
     )
     assert response.status_code == 302

@@ -171,7 +171,7 @@ def test_the_ledger_page_and_api_read_in_constant_queries(
         submit(cast.city.informant(1), source_urls=[f"{LINK}/{i}"])  # a second case each
     services.ledger_follow_up(entry_id=entry.pk, by=cast.duty, data={"note": "跟进"})
     client.force_login(cast.duty)
-    url = reverse("directives-ledger")
+    url = reverse("ledger")
     client.get(url)
     # eight however many rows: the session, the person, the major-case banner, the counties,
     # the count, the rows (with their last movement), their cases and units, the access record
@@ -192,20 +192,20 @@ def test_the_page_per_county_and_the_export(client, cast):
     far = submit(cast.city.informant(5))  # county 1
     put_on(cast, far, matter="另一县的舆情")
     client.force_login(cast.duty)
-    html = client.get(reverse("directives-ledger"), {"county": cast.city.counties[0].pk})
+    html = client.get(reverse("ledger"), {"county": cast.city.counties[0].pk})
     html = html.content.decode()
     assert "某小区停水舆情" in html
     assert "另一县的舆情" not in html
-    response = client.get(reverse("directives-ledger"), {"county": "x"})
+    response = client.get(reverse("ledger"), {"county": "x"})
     assert response.status_code == 400
     # the county admin reads their county's ledger only
     client.force_login(cast.admin)
-    html = client.get(reverse("directives-ledger")).content.decode()
+    html = client.get(reverse("ledger")).content.decode()
     assert "某小区停水舆情" in html
     assert "另一县的舆情" not in html
     # the export: Chinese headers, the header frozen, columns as wide as their contents
     client.force_login(cast.duty)
-    response = client.get(reverse("directives-ledger-export"))
+    response = client.get(reverse("ledger-export"))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     sheet = load_workbook(BytesIO(response.content)).active
@@ -223,7 +223,7 @@ def test_the_case_page_puts_it_on_the_ledger(client, cast):
     client.force_login(cast.duty)
     html = client.get(reverse("report-detail", args=[report.pk])).content.decode()
     assert 'data-testid="ledger-form"' in html
-    url = reverse("directives-ledger-put-on", args=[report.pk])
+    url = reverse("ledger-put-on", args=[report.pk])
     response = client.post(url, {"ledger-put-on-reason": ""})
     assert response.status_code == 400
     response = client.post(
@@ -231,7 +231,7 @@ def test_the_case_page_puts_it_on_the_ledger(client, cast):
     )
     entry = LedgerEntry.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("directives-ledger-entry", args=[entry.pk])
+    assert response["Location"] == reverse("ledger-entry", args=[entry.pk])
     html = client.get(reverse("report-detail", args=[report.pk])).content.decode()
     assert 'data-testid="ledger-entry"' in html
     assert 'data-testid="ledger-form"' not in html
@@ -239,7 +239,7 @@ def test_the_case_page_puts_it_on_the_ledger(client, cast):
     client.force_login(cast.leader)
     page = client.get(response["Location"]).content.decode()
     assert 'data-testid="take-off-form"' in page
-    step = reverse("directives-ledger-step", args=[entry.pk, "take-off"])
+    step = reverse("ledger-step", args=[entry.pk, "take-off"])
     assert client.post(step, {"take-off-assessment": ""}).status_code == 400
     assert client.post(step, {"take-off-assessment": "已平息"}).status_code == 302
     entry.refresh_from_db()
