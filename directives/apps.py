@@ -15,6 +15,12 @@ class DirectivesConfig(AppConfig):
         kinds.register()
         panels.register()
 
+        from directives.consultations import setup as consultations
+        from directives.ledger import setup as ledger
+
+        consultations.register()
+        ledger.register()
+
         # What a notice's refusal means (grid.errors): the notice does not ask this, or the
         # node already did it.
         from directives.services import NoticeConflict

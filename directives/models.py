@@ -295,3 +295,6 @@ class ForwardScreenshot(AttachmentFields):
     class Meta:
         verbose_name = _("forwarding screenshot")
         verbose_name_plural = _("forwarding screenshots")
+
+
+import directives.consultations.models, directives.ledger.models  # noqa: E401, E402, F401, I001

@@ -1,6 +1,6 @@
 """Notice pages: the list, issuing one, reading and answering it, following it (thin views)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from directives import views
 
@@ -28,4 +28,6 @@ urlpatterns = [
         views.forward_screenshot,
         name="directives-forward-screenshot",
     ),
+    path("", include("directives.consultations.urls")),
+    path("", include("directives.ledger.urls")),
 ]

@@ -17,6 +17,9 @@ Higher apps (dispatch, duty, scorecards) register in their ``AppConfig.ready()``
   as a ``Q`` on reports built for the person; always within their jurisdiction.
 - :func:`register_step` — the words of a step another app writes on a case's history that is
   no transition (e.g. dispatch: claimed, reply approved, urged), for staff and in plain words.
+- :func:`register_after_submit` — a function run in the transaction that files a new report,
+  after its event is written (``fn(report)``; e.g. directives: a new report of a source a
+  key matter follows is linked to it). Raising aborts the submission.
 - :func:`register_queue_page` — a higher app's page that stands in for the case queue for
   people of one role (e.g. dispatch: the duty console for city duty officers): the menu shows
   that page only, the queue's address redirects there and "back" from a case leads there.
@@ -58,6 +61,7 @@ _conditions: dict[str, list[Condition]] = {}
 _payloads: dict[str, type] = {}
 _visibility: list[VisibilityHook] = []
 _steps: dict[str, StepWords] = {}
+_after_submit: list[Callable[[Any], None]] = []
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,17 @@ def register_after(fn: AfterHook, *, names: Iterable[str] | None = None) -> Afte
         if fn not in hooks:
             hooks.append(fn)
     return fn
+
+
+def register_after_submit(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+    """Run ``fn(report)`` when a report is filed, in its transaction (once, however often)."""
+    if fn not in _after_submit:
+        _after_submit.append(fn)
+    return fn
+
+
+def after_submit_hooks() -> list[Callable[[Any], None]]:
+    return list(_after_submit)
 
 
 def register_condition(name: str, test: Callable[[Any], bool], message: str) -> None:
@@ -161,6 +176,8 @@ def unregister(fn_or_test: Callable) -> None:
             del _payloads[name]
     while fn_or_test in _visibility:
         _visibility.remove(fn_or_test)
+    while fn_or_test in _after_submit:
+        _after_submit.remove(fn_or_test)
 
 
 @contextmanager
@@ -173,12 +190,14 @@ def set_aside():
         dict(_payloads),
         list(_visibility),
         dict(_queue_pages),
+        list(_after_submit),
     )
     _after.clear()
     _conditions.clear()
     _payloads.clear()
     _visibility.clear()
     _queue_pages.clear()
+    _after_submit.clear()
     try:
         yield
     finally:
@@ -191,3 +210,4 @@ def set_aside():
         _visibility[:] = saved[3]
         _queue_pages.clear()
         _queue_pages.update(saved[4])
+        _after_submit[:] = saved[5]

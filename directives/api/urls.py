@@ -1,6 +1,6 @@
 """Directives API, mounted under /api/v1/ (names: ``directives_api:…``)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from directives.api import views
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("notices/<int:pk>/report/", views.NoticeReportView.as_view(), name="notice-report"),
     path("notices/<int:pk>/forward/", views.NoticeForwardView.as_view(), name="notice-forward"),
     path("notices/<int:pk>/coverage/", views.NoticeCoverageView.as_view(), name="notice-coverage"),
+    path("", include("directives.consultations.api")),
+    path("", include("directives.ledger.api")),
 ]

@@ -24,6 +24,7 @@ from grid.models import Clock, Level, Region, Role, User
 from grid.validators import NUL_MESSAGE, has_nul
 from notifications.services import notify_where
 from reports.attachments import CheckedFile, check_attachments
+from reports.hooks import after_submit_hooks
 from reports.models import (
     MAX_IDEMPOTENCY_KEY,
     MAX_SOURCE_URLS,
@@ -392,6 +393,8 @@ def report_submit(
                 text=report.title,
                 url=reverse("report-detail", args=[report.pk]),
             )
+            for hook in after_submit_hooks():
+                hook(report)
     except IntegrityError:
         # A concurrent retry with the same idempotency key won the race: return its report.
         existing = _find_retry(
