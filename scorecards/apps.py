@@ -15,3 +15,7 @@ class ScorecardsConfig(AppConfig):
         from scorecards.figures import builtin  # noqa: F401
 
         panels.register()
+        # The weekly digest's notification kind (notifications.kinds).
+        from scorecards.digests.services import register_kinds
+
+        register_kinds()
