@@ -56,7 +56,7 @@ def children_of(region: Region) -> list[Region]:
     below = {Level.CITY: Level.COUNTY, Level.COUNTY: Level.TOWNSHIP}.get(region.level)
     if below is None:
         return []
-    return list(region.children.filter(level=below).order_by("code").only("id", "name", "path"))
+    return list(region.children.filter(level=below).order_by("code"))
 
 
 def digest_figures(region: Region, week: date, *, now: datetime | None = None) -> dict:
