@@ -1,5 +1,5 @@
-"""The spreadsheet of an export's cases, streamed: one query read through a server-side
-cursor (``.iterator()``), rows written at once by openpyxl's write-only mode to a temporary
+"""The spreadsheet of an export's cases, streamed: read CHUNK rows at a time (keyset pages),
+rows written at once by openpyxl's write-only mode to a temporary
 file, so memory stays the same for ten rows or a quarter of a province."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from reports.models import Category, Grade, Report, Satisfaction, SourcePlatform, Status
 from scorecards.exports.sheets import DATETIME, Column, streamed_sheet
 
-CHUNK = 2000  # rows fetched from the cursor at a time
+CHUNK = 2000  # rows read per query
 FIELDS = (
     "case_number",
     "title",
@@ -61,6 +61,23 @@ def _local(moment: datetime | None) -> datetime | None:
     return None if moment is None else timezone.localtime(moment).replace(tzinfo=None)
 
 
+def _stream(cases: QuerySet[Report]):
+    """The rows oldest first, CHUNK at a time by keyset (created_at, id): constant memory even
+    where server-side cursors are off (settings: DISABLE_SERVER_SIDE_CURSORS, for poolers),
+    which would make ``.iterator()`` read the whole result into the client."""
+    after = None
+    while True:
+        page = cases.order_by("created_at", "id")
+        if after is not None:
+            page = page.filter(Q(created_at__gt=after[0]) | Q(created_at=after[0], id__gt=after[1]))
+        chunk = list(page.values_list(*FIELDS, "id")[:CHUNK])
+        for row in chunk:
+            yield row[:-1]
+        if len(chunk) < CHUNK:
+            return
+        after = (chunk[-1][FIELDS.index("created_at")], chunk[-1][-1])
+
+
 def write_cases(
     cases: QuerySet[Report], out, *, progress: Callable[[int], None], every: int = 5000
 ) -> int:
@@ -79,7 +96,6 @@ def write_cases(
     book = Workbook(write_only=True)
     append = streamed_sheet(book, _("Cases"), columns())
     written = 0
-    rows = cases.order_by("created_at", "id").values_list(*FIELDS).iterator(chunk_size=CHUNK)
     for (
         number,
         title,
@@ -97,7 +113,7 @@ def write_cases(
         reported,
         closed,
         satisfaction,
-    ) in rows:
+    ) in _stream(cases):
         append(
             (
                 number,
