@@ -136,7 +136,9 @@ def digest_figures(region: Region, week: date, *, now: datetime | None = None) -
             r["name"],
         ),
     )
-    named = min(NAMED, len(ranked) // 2)
+    # Nobody is named in a week without activity (all would tie).
+    active = any(r["daily_rate"] is not None or r["new"] or r["overdue"] for r in rows)
+    named = min(NAMED, len(ranked) // 2) if active else 0
     settled = sum(got[s] for s in SETTLED)
     return {
         "week": week.isoformat(),

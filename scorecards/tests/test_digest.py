@@ -217,3 +217,8 @@ def test_the_page_computes_a_week_not_sent(client, city, week):
 def test_the_page_is_for_city_and_county_leaders(client, city):
     client.force_login(city.informant(0))
     assert client.get(reverse("scorecards-digest")).status_code == 403
+
+
+def test_a_quiet_week_names_nobody(city):
+    figures = digest_figures(city.city, WEEK, now=MONDAY_AFTER)
+    assert (figures["new"], figures["best"], figures["worst"]) == (0, [], [])
