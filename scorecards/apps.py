@@ -19,3 +19,7 @@ class ScorecardsConfig(AppConfig):
 
         duty.register()
         panels.register()
+        # The weekly digest's notification kind (notifications.kinds).
+        from scorecards.digests.services import register_kinds
+
+        register_kinds()

@@ -9,9 +9,8 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
+from scorecards.exports.sheets import Column, figure_format, table_sheet
 from scorecards.figures import FIGURES, AssessLevel, Kind
 from scorecards.models import MonthSnapshot, ScoreRow
 from scorecards.selectors import scorecard_rows_for
@@ -45,49 +44,33 @@ def bulletin_for(*, user, snapshot: MonthSnapshot, level: str) -> Bulletin:
     return Bulletin(snapshot, level, rows, praised, criticised, overdue)
 
 
-def _width(text: str) -> float:
-    # CJK characters take about two columns of a Latin one.
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
-
-
 def bulletin_workbook(*, user, snapshot: MonthSnapshot) -> bytes:
     """One sheet per level: rank, name, within, score and every figure, numbers as numbers
     (rates formatted as percentages), Chinese headers, header row frozen, widths to fit."""
     book = Workbook()
     book.remove(book.active)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DCE6F2")
     for level in SHEET_LEVELS:
-        sheet = book.create_sheet(str(AssessLevel(level).label))
         names = [n for n in snapshot.columns.get(level, []) if n in FIGURES]
-        headers = [_("Rank"), pgettext("scorecard column", "Assessed"), _("Within"), _("Score")] + [
-            str(FIGURES[n].label) for n in names
+        columns = [
+            Column(_("Rank"), "0"),
+            Column(pgettext("scorecard column", "Assessed")),
+            Column(_("Within")),
+            Column(_("Score"), figure_format(Kind.POINTS)),
+            *(Column(str(FIGURES[n].label), figure_format(FIGURES[n].kind)) for n in names),
         ]
-        sheet.append(headers)
-        widths = [_width(h) for h in headers]
-        for row in scorecard_rows_for(user=user, snapshot=snapshot, level=level).iterator():
-            values = [
+        rows = (
+            [
                 row.rank,
                 row.name,
                 row.parent_name,
                 None if row.score is None else float(row.score),
                 *(row.figures.get(n) for n in names),
             ]
-            sheet.append(values)
-            for i in (1, 2):
-                widths[i] = max(widths[i], _width(values[i]))
-        for index, name in enumerate(names, start=5):
-            fmt = {Kind.RATE: "0.0%", Kind.HOURS: "0.0", Kind.POINTS: "0.0"}.get(
-                FIGURES[name].kind, "0"
-            )
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = fmt
-        for cell in sheet[1]:
-            cell.font, cell.fill = bold, fill
-            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        for i, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 40)
-        sheet.freeze_panes = "C2"
+            for row in scorecard_rows_for(user=user, snapshot=snapshot, level=level).iterator()
+        )
+        table_sheet(
+            book, str(AssessLevel(level).label), columns, rows, freeze="C2", measured=[1, 2]
+        )
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -130,3 +130,8 @@ class SnapshotRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.snapshot} r{self.number}"
+
+
+# The exports' and digests' models live in their packages; imported here so Django finds them.
+from scorecards.digests.models import WeeklyDigest  # noqa: E402, F401
+from scorecards.exports.models import CaseExport  # noqa: E402, F401

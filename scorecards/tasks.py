@@ -17,3 +17,22 @@ def close_month() -> str | None:
     now = timezone.now()
     snapshot = month_close(month=Month.of(now).previous(), now=now)
     return str(snapshot) if snapshot else None
+
+
+@shared_task(name="scorecards.tasks.run_case_export")
+def run_case_export(*, export_id: int) -> int | None:
+    """Write one case export (asked for on the page or the API); a resent task does nothing."""
+    from scorecards.exports.services import export_run
+
+    export = export_run(export_id=export_id)
+    return export.written if export else None
+
+
+@shared_task(name="scorecards.tasks.send_weekly_digests")
+def send_weekly_digests() -> int:
+    """Send last week's digest to every city and county leader not sent it yet (Mondays at
+    08:30, scheduled by migration ``scorecards/0004``; a run on any later day of the week, or
+    on the next Monday after a beat that was down, sends what is missing; otherwise nothing)."""
+    from scorecards.digests.services import digests_send
+
+    return digests_send()

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from scorecards.digests import views as digests
+from scorecards.exports import views as exports
 from scorecards.views import dashboard, table
 
 urlpatterns = [
@@ -9,6 +11,12 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="scorecards-dashboard"),
     path("screen/", dashboard.screen, name="scorecards-screen"),
     path("screen/data/", dashboard.screen_data, name="scorecards-screen-data"),
+    path("digest/", digests.digest_page, name="scorecards-digest"),
+    path("exports/", exports.export_list, name="scorecards-exports"),
+    path("exports/<int:pk>/", exports.export_progress, name="scorecards-export-progress"),
+    path("exports/<int:pk>/download/", exports.export_download, name="scorecards-export-download"),
+    path("quarter/<str:quarter>/", exports.quarter_page, name="scorecards-quarter"),
+    path("quarter/<str:quarter>.xlsx", exports.quarter_xlsx, name="scorecards-quarter-xlsx"),
     path(
         "<str:month>/<str:level>/<int:node_id>/<str:figure>/",
         table.scorecard_drill,
