@@ -70,7 +70,7 @@ def test_every_paginated_list_documents_404_for_a_page_it_does_not_have(schema, 
         if "get" in operations
         and any(p["name"] == "page" for p in operations["get"].get("parameters", []))
     ]
-    assert len(lists) == 23
+    assert len(lists) == 24
     for path in lists:
         assert "404" in schema["paths"][path]["get"]["responses"], path
         assert_json_error(own.get(path, admin).get(path, {"page": 0}), 404)

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from grid import audit
 from grid.api.pagination import StandardPagination
-from grid.api.serializers import ErrorSerializer
+from grid.api.serializers import PAGE_NOT_FOUND, ErrorSerializer
 from grid.models import AccessKind
 from scorecards.exports.models import CaseExport, ExportState, PeriodKind
 from scorecards.exports.periods import MAX_DAYS, period_of
@@ -88,7 +88,7 @@ def _viewer(request: Request) -> None:
         tags=TAGS,
         summary="My case exports",
         description="The caller's case exports, newest first.",
-        responses={200: CaseExportSerializer(many=True)},
+        responses={200: CaseExportSerializer(many=True), 404: PAGE_NOT_FOUND},
     ),
     post=extend_schema(
         tags=TAGS,
