@@ -8,6 +8,7 @@ the caller may see (:func:`reports.selectors.report_list_for`); it never widens 
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime, time, timedelta
 
 import django_filters
@@ -109,6 +110,28 @@ class _LazyChoices(BaseChoiceIterator):
         return iter(self.computed)
 
 
+class _Filters(dict):
+    """A FilterSet's declared filters, copied for each FilterSet cheaply.
+
+    django-filter deep-copies every filter for each FilterSet (each request), widgets and
+    choices and all. A filter's own attributes are only read once declared; what a request
+    changes lives in its form field, which each copy builds afresh (``Filter.field``, from
+    the filter's arguments). So each filter is copied shallowly, without a form field built
+    before (the schema generator builds them on the declared filters), and with its filter
+    method bound to the copy.
+    """
+
+    def __deepcopy__(self, memo) -> dict:
+        copies = {}
+        for name, filter_ in self.items():
+            clone = copy.copy(filter_)
+            clone.__dict__.pop("_field", None)
+            if clone.method is not None:  # a filter method is bound to its filter: rebind
+                clone.method = clone.method
+            copies[name] = clone
+        return copies
+
+
 class ReportFilter(django_filters.FilterSet):
     """Status, category, grade, place, dates, overdue, words and sort of a case list.
 
@@ -180,6 +203,10 @@ class ReportFilter(django_filters.FilterSet):
         model = Report
         fields: list[str] = []  # the filters above, no others
         form = ReportFilterForm
+
+    @classmethod
+    def get_filters(cls) -> dict:
+        return _Filters(super().get_filters())
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

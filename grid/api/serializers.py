@@ -6,6 +6,9 @@ The same classes describe the parameters in the OpenAPI schema, so docs and chec
 
 from __future__ import annotations
 
+import copy
+
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -43,6 +46,40 @@ class ChoiceLabelField(serializers.Field):
         if label is None:
             label = self._labels[value] = label_in(self.choices, value, self._language)
         return label
+
+    def __copy__(self) -> ChoiceLabelField:
+        """A copy with labels of its own (see :class:`LightFieldCopies`)."""
+        clone = self.__class__.__new__(self.__class__)
+        clone.__dict__.update(self.__dict__)
+        clone._labels = {}
+        clone._language = None
+        return clone
+
+
+class LightFieldCopies:
+    """A serializer mixin: each instance's fields are copies of the declared ones, not rebuilt.
+
+    DRF deep-copies every declared field for each serializer instance, which calls each
+    field's ``__init__`` again with deep copies of its arguments (every choice list): a tenth
+    of a case's API answer. A declared field is never bound itself and ``bind`` only sets
+    attributes of the copy, so a shallow copy is the same field; fields with a child or nested
+    serializers are deep-copied as DRF does (their child is bound to them). A field that keeps
+    state while it writes defines ``__copy__`` (:class:`ChoiceLabelField`).
+
+    The readable fields are listed once per instance, not once per row of a list.
+    """
+
+    def get_fields(self) -> dict:
+        return {
+            name: copy.deepcopy(field)
+            if isinstance(field, serializers.BaseSerializer) or hasattr(field, "child")
+            else copy.copy(field)
+            for name, field in self._declared_fields.items()
+        }
+
+    @cached_property
+    def _readable_fields(self) -> list:
+        return [field for field in self.fields.values() if not field.write_only]
 
 
 class OutputModelSerializer(serializers.ModelSerializer):

@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from grid.api.serializers import ChoiceLabelField
+from grid.api.serializers import ChoiceLabelField, LightFieldCopies
 from reports.attachments import ATTACHMENT_TYPES, MAX_ATTACHMENTS
 from reports.models import (
     MAX_IDEMPOTENCY_KEY,
@@ -37,7 +37,7 @@ CLOCK_STATES = ["ok", "amber", "red", "done"]
 # --- small references ------------------------------------------------------------------------
 
 
-class CaseRegionSerializer(serializers.Serializer):
+class CaseRegionSerializer(LightFieldCopies, serializers.Serializer):
     """The place a case concerns."""
 
     id = serializers.IntegerField()
@@ -45,14 +45,14 @@ class CaseRegionSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class CaseUnitSerializer(serializers.Serializer):
+class CaseUnitSerializer(LightFieldCopies, serializers.Serializer):
     """A unit handling a case."""
 
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class CasePersonSerializer(serializers.Serializer):
+class CasePersonSerializer(LightFieldCopies, serializers.Serializer):
     """A person named on a case."""
 
     id = serializers.IntegerField()
@@ -120,7 +120,7 @@ def _choice(choices, **kwargs) -> serializers.ChoiceField:
     return serializers.ChoiceField(choices=choices.choices, read_only=True, **kwargs)
 
 
-class ReportListSerializer(serializers.Serializer):
+class ReportListSerializer(LightFieldCopies, serializers.Serializer):
     """One row of a report list.
 
     Context: ``now`` (for the disposal clock) and ``request``. Another case a case points to is
@@ -188,7 +188,7 @@ class ReportListSerializer(serializers.Serializer):
         return case is not None and case.elsewhere
 
 
-class AttachmentSerializer(serializers.Serializer):
+class AttachmentSerializer(LightFieldCopies, serializers.Serializer):
     """A file of a case: its type is what its bytes are, whatever it was called or sent as."""
 
     number = serializers.IntegerField()
@@ -214,12 +214,12 @@ class AttachmentSerializer(serializers.Serializer):
         return request.build_absolute_uri(url) if request is not None else url
 
 
-class TransitionChoiceSerializer(serializers.Serializer):
+class TransitionChoiceSerializer(LightFieldCopies, serializers.Serializer):
     name = serializers.ChoiceField(choices=list(TRANSITIONS))
     label = serializers.CharField()
 
 
-class EventSerializer(serializers.Serializer):
+class EventSerializer(LightFieldCopies, serializers.Serializer):
     """One step of the case's history, as the caller may read it (``reports.history``)."""
 
     transition = serializers.CharField(source="event.transition")
@@ -241,7 +241,7 @@ class EventSerializer(serializers.Serializer):
     )
 
 
-class AmendmentSerializer(serializers.Serializer):
+class AmendmentSerializer(LightFieldCopies, serializers.Serializer):
     field = serializers.CharField()
     old_value = serializers.CharField()
     new_value = serializers.CharField()
@@ -250,7 +250,7 @@ class AmendmentSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
-class MergedCaseSerializer(serializers.Serializer):
+class MergedCaseSerializer(LightFieldCopies, serializers.Serializer):
     """A duplicate merged into a case: it stays on record and its reporter stays credited."""
 
     id = serializers.IntegerField()
@@ -382,7 +382,7 @@ class FlatListField(serializers.ListField):
             ) from exc
 
 
-class ReportCreateSerializer(serializers.Serializer):
+class ReportCreateSerializer(LightFieldCopies, serializers.Serializer):
     """A new report, as JSON or multipart (repeat ``source_urls`` and ``attachments``)."""
 
     title = serializers.CharField(max_length=200)
