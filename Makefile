@@ -41,8 +41,11 @@ run: demo
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
 
 # --- test ----------------------------------------------------------------------------------
+# One worker per core (pytest-xdist); a test file's tests stay together on one worker, so a
+# module's seeded city is built once. Every worker has its own test database (pytest-django)
+# and Redis database (conftest.py).
 test: setup
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto --dist loadfile
 
 test-fast: setup
 	$(VENV)/bin/pytest -m "not browser"

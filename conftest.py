@@ -1,8 +1,38 @@
 """Shared pytest fixtures."""
 
+import os
+import re
+
 import pytest
 
 from grid.tests.factories import City, make_city
+
+
+def _own_redis_database_per_worker() -> None:
+    """Parallel workers (pytest-xdist) each test against a database of their own (pytest-django
+    names it per worker); each gets a Redis database of its own too, so one worker's cached
+    counts never meet another's rows. pytest-django has read the settings before this file,
+    but the cache connects on first use, after this."""
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return
+
+    def moved(url: str) -> str:
+        match = re.fullmatch(r"(rediss?://[^/]+)(?:/(\d+))?", url)
+        if match is None:
+            return url
+        return f"{match.group(1)}/{(int(match.group(2) or 0) + int(worker[2:])) % 16}"
+
+    cache = settings.CACHES["default"]
+    if str(cache.get("LOCATION", "")).startswith("redis"):
+        cache["LOCATION"] = moved(cache["LOCATION"])
+    if settings.REDIS_URL:
+        settings.REDIS_URL = moved(settings.REDIS_URL)
+
+
+_own_redis_database_per_worker()
 
 
 @pytest.fixture

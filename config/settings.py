@@ -330,6 +330,7 @@ SPECTACULAR_SETTINGS = {
         "DeductionTargetTypeEnum": "duty.models.TargetType",
         "LogKindEnum": "duty.models.LogKind",
         "SwapStateEnum": "duty.models.SwapState",
+        "ExportPeriodKindEnum": "scorecards.exports.models.PeriodKind",
     },
 }
 
