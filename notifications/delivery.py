@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
@@ -323,12 +324,19 @@ def notifications_drain(
 
 
 def _digest_for(*, recipient_id: int, now: datetime) -> int:
-    """One person's digest: one delivery per channel listing what awaits it; returns items."""
+    """One person's digest: one delivery per channel listing what awaits it; returns items.
+
+    The person's row is the lock: a worker that finds it taken leaves the person to the one
+    holding it (locking the notifications themselves with SKIP LOCKED would let two workers
+    split one person's items and send two digests).
+    """
     with transaction.atomic():
+        people = get_user_model().objects.filter(pk=recipient_id)
+        if not people.select_for_update(skip_locked=True).values_list("pk", flat=True):
+            return 0
         waiting = list(
             Notification.objects.filter(recipient_id=recipient_id, awaiting_digest=True)
             .order_by("created_at")
-            .select_for_update(skip_locked=True)
             .only("id", "kind", "subject", "text", "url", "context", "urgent", "created_at")
         )
         if not waiting:

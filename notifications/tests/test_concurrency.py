@@ -86,3 +86,40 @@ def test_parallel_digests_send_one_each(city, robot):
 
     assert sorted(r["path"] for r in robot.requests) == sorted(f"/{p.pk}" for p in people)
     assert Delivery.objects.count() == 3
+
+
+def test_a_person_another_worker_is_digesting_is_left_to_it(city, robot):
+    """A worker holding the person's row (writing their digest) has them to itself: another
+    worker sends nothing for them, not a second digest of the items it could still lock."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from grid.models import User
+
+    person = city.county_admin(0)
+    prefer(person, wecom_url=robot.url(f"/{person.pk}"), digest=True)
+    for n in range(3):
+        notify(recipient_ids=[person.pk], kind="k", subject=f"YZ-{n}")
+    notifications_drain()
+    holding, release = threading.Event(), threading.Event()
+
+    def other_worker() -> None:
+        try:
+            with transaction.atomic():
+                list(User.objects.select_for_update().filter(pk=person.pk))
+                holding.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert holding.wait(timeout=10)
+        assert digests_send(now=timezone.now()) == 0
+        assert Notification.objects.filter(recipient=person, awaiting_digest=True).count() == 3
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert digests_send(now=timezone.now()) == 1  # once the other is done (here: it wrote none)
+    assert [r["path"] for r in robot.requests] == [f"/{person.pk}"]
