@@ -3,6 +3,7 @@ tracking of one notice by node (counts in one query, rows paginated)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -193,19 +194,9 @@ TRACKING_STATES = ("all", "late", "outstanding", "done")
 def tracking_rows(
     *, notice: Notice, now: datetime, state: str = "all", county_id: int | None = None
 ) -> QuerySet:
-    """The notice's nodes in grid order, with their names, filtered by ``state`` (and to one
-    county, given ``county_id``)."""
-    rows = NoticeRecipient.objects.filter(notice=notice).select_related(
-        "grid_point",
-        "unit",
-        "county",
-        "township",
-        "acknowledged_by",
-        "reported_by",
-        "forward",
-        "forward__forwarded_by",
-        "forward__screenshot",
-    )
+    """The notice's nodes in grid order, filtered by ``state`` (and to one county, given
+    ``county_id``): the rows alone, for paging; :func:`tracking_page` adds their names."""
+    rows = NoticeRecipient.objects.filter(notice=notice)
     if county_id is not None:
         rows = rows.filter(county_id=county_id)
     if state == "late":
@@ -215,6 +206,29 @@ def tracking_rows(
     elif state == "done":
         rows = rows.exclude(outstanding_q(notice))
     return rows.order_by("region_path", "id")
+
+
+def tracking_page(ids: Iterable[int]) -> list[NoticeRecipient]:
+    """One page of :func:`tracking_rows` (its ids, in order) with the nodes, areas, people
+    and forwards it shows.
+
+    Read by primary key after the page is chosen, so the eight joins touch the page's rows
+    only: joined before the LIMIT, they ran for every row up to the page (page 200 of a
+    province notice: 10,000 rows joined, 85 ms) and took the planner 12–23 ms to order.
+    """
+    ids = list(ids)
+    rows = NoticeRecipient.objects.select_related(
+        "grid_point",
+        "unit",
+        "county",
+        "township",
+        "acknowledged_by",
+        "reported_by",
+        "forward",
+        "forward__forwarded_by",
+        "forward__screenshot",
+    ).in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from directives.selectors import (
     notice_for_reader,
     notice_tracking,
     notices_for,
+    tracking_page,
     tracking_rows,
 )
 from directives.services import (
@@ -241,7 +242,10 @@ def notice_tracking_view(request: HttpRequest, pk: int) -> HttpResponse:
     rows = tracking_rows(
         notice=notice, now=now, state=state, county_id=county.id if county else None
     )
-    page = CappedPaginator(rows, TRACKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows.values_list("pk", flat=True), TRACKING_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = tracking_page(page.object_list)
     if notice.is_push:
         states = [
             ("all", _("All nodes")),

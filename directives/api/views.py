@@ -38,6 +38,7 @@ from directives.selectors import (
     notice_tracking,
     notices_for,
     recipient_for,
+    tracking_page,
     tracking_rows,
 )
 from directives.services import (
@@ -168,7 +169,7 @@ class NoticeNodesView(generics.ListAPIView):
         if state not in TRACKING_STATES:
             raise ValidationError({"state": [_("Choose one of: %s.") % ", ".join(TRACKING_STATES)]})
         rows = tracking_rows(notice=notice, now=timezone.now(), state=state)
-        page = self.paginate_queryset(rows)
+        page = tracking_page(self.paginate_queryset(rows.values_list("pk", flat=True)))
         return self.get_paginated_response(DirectiveNodeSerializer(page, many=True).data)
 
 

@@ -138,7 +138,7 @@ def test_the_tracking_page_shows_coverage_in_fixed_queries(
     client.get(url)  # warm the session
 
     def count():
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(11):
             return client.get(url)
 
     count()
