@@ -56,9 +56,15 @@ def columns() -> list[Column]:
     ]
 
 
-def _local(moment: datetime | None) -> datetime | None:
-    # Spreadsheets have no time zones: the city's wall-clock time.
-    return None if moment is None else timezone.localtime(moment).replace(tzinfo=None)
+def _wall_clock() -> Callable[[datetime | None], datetime | None]:
+    """Spreadsheets have no time zones: a moment as the city's wall-clock time (the zone looked
+    up once, not for each of a quarter's million dates)."""
+    zone = timezone.get_current_timezone()
+
+    def local(moment: datetime | None) -> datetime | None:
+        return None if moment is None else moment.astimezone(zone).replace(tzinfo=None)
+
+    return local
 
 
 def _stream(cases: QuerySet[Report]):
@@ -93,6 +99,7 @@ def write_cases(
             ("satisfaction", Satisfaction),
         )
     }
+    local = _wall_clock()
     book = Workbook(write_only=True)
     append = streamed_sheet(book, _("Cases"), columns())
     written = 0
@@ -125,10 +132,10 @@ def write_cases(
                 county,
                 region,
                 lead_unit or assigned_unit or "",
-                _local(created),
-                _local(due),
-                _local(reported),
-                _local(closed),
+                local(created),
+                local(due),
+                local(reported),
+                local(closed),
                 labels["satisfaction"].get(satisfaction, satisfaction or ""),
             )
         )
