@@ -456,3 +456,10 @@ DUTY_HANDOVER_OPENS_HOURS = env.int("DUTY_HANDOVER_OPENS_HOURS", default=6)
 SCORECARDS_WORK_MEM = env.str("SCORECARDS_WORK_MEM", default="256MB")
 # How often the big screen (可视化大屏) fetches its figures again, in seconds.
 SCORECARDS_SCREEN_REFRESH = env.int("SCORECARDS_SCREEN_REFRESH", default=60)
+# Case exports (scorecards.tasks.sweep_exports, every 10 minutes): one still queued after
+# REQUEUE minutes is handed to a worker again (its broker was down); one queued or being written
+# after STALLED minutes is marked failed (its worker died), so its person may ask again; a
+# ready file is deleted after KEEP_DAYS (its log row stays, marked expired).
+SCORECARDS_EXPORT_REQUEUE_MINUTES = env.int("SCORECARDS_EXPORT_REQUEUE_MINUTES", default=10)
+SCORECARDS_EXPORT_STALLED_MINUTES = env.int("SCORECARDS_EXPORT_STALLED_MINUTES", default=60)
+SCORECARDS_EXPORT_KEEP_DAYS = env.int("SCORECARDS_EXPORT_KEEP_DAYS", default=7)

@@ -28,6 +28,15 @@ def run_case_export(*, export_id: int) -> int | None:
     return export.written if export else None
 
 
+@shared_task(name="scorecards.tasks.sweep_exports")
+def sweep_exports() -> dict:
+    """Hand waiting exports to a worker again, fail the stalled ones, delete old files (every
+    10 minutes, scheduled by migration ``scorecards/0006``; see ``exports_sweep``)."""
+    from scorecards.exports.services import exports_sweep
+
+    return vars(exports_sweep(now=timezone.now()))
+
+
 @shared_task(name="scorecards.tasks.send_weekly_digests")
 def send_weekly_digests() -> int:
     """Send last week's digest to every city and county leader not sent it yet (Mondays at

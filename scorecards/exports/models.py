@@ -17,6 +17,7 @@ class ExportState(models.TextChoices):
     RUNNING = "running", _("Being written")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")  # written, its file since deleted (the row stays)
 
 
 class PeriodKind(models.TextChoices):
@@ -59,6 +60,8 @@ class CaseExport(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["requested_by", "-created_at", "-id"], name="caseexport_mine"),
+            # The sweep: the exports not finished, and the ready ones by age.
+            models.Index(fields=["state", "created_at"], name="caseexport_sweep"),
         ]
 
     def __str__(self) -> str:
@@ -66,7 +69,7 @@ class CaseExport(models.Model):
 
     @property
     def percent(self) -> int:
-        if self.state == ExportState.DONE:
+        if self.state in (ExportState.DONE, ExportState.EXPIRED):
             return 100
         if not self.total:
             return 0
@@ -74,4 +77,4 @@ class CaseExport(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.state in (ExportState.DONE, ExportState.FAILED)
+        return self.state in (ExportState.DONE, ExportState.FAILED, ExportState.EXPIRED)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
 from grid.models import User
@@ -107,3 +109,62 @@ def export_run(*, export_id: int) -> CaseExport | None:
         written=export.written,
     )
     return export
+
+
+STALLED = "The worker stopped before the export was finished: ask for it again."
+EXPIRE_BATCH = 500  # files deleted per run at most (the next run goes on)
+
+
+@dataclass(frozen=True)
+class Swept:
+    requeued: int
+    failed: int
+    expired: int
+
+
+def exports_sweep(*, now: datetime) -> Swept:
+    """Look after the exports nobody is looking after (``scorecards.tasks.sweep_exports``).
+
+    - Still queued after ``SCORECARDS_EXPORT_REQUEUE_MINUTES``: the task is published again
+      (its broker was down when it was asked for; a worker claims an export once, so a task
+      that was only slow runs once all the same).
+    - Queued or being written after ``SCORECARDS_EXPORT_STALLED_MINUTES``: marked failed (its
+      worker died, or no broker took it), so that it no longer counts against ``MAX_ACTIVE``
+      and its person may ask again. A worker still writing it that finishes later marks it
+      ready after all.
+    - Ready for more than ``SCORECARDS_EXPORT_KEEP_DAYS``: marked expired, then its file is
+      deleted from the storage (the row stays: it is the log of who exported what).
+
+    Compare-and-set on the state throughout, so two sweeps at once do each step once.
+    """
+    from scorecards.tasks import run_case_export
+
+    stalled = now - timedelta(minutes=settings.SCORECARDS_EXPORT_STALLED_MINUTES)
+    failed = CaseExport.objects.filter(
+        Q(state=ExportState.QUEUED, created_at__lt=stalled)
+        | Q(state=ExportState.RUNNING, started_at__lt=stalled)
+    ).update(state=ExportState.FAILED, error=STALLED, finished_at=now)
+    waiting = now - timedelta(minutes=settings.SCORECARDS_EXPORT_REQUEUE_MINUTES)
+    requeued = list(
+        CaseExport.objects.filter(state=ExportState.QUEUED, created_at__lt=waiting).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in requeued:
+        publish_on_commit(run_case_export, export_id=pk)
+    kept = now - timedelta(days=settings.SCORECARDS_EXPORT_KEEP_DAYS)
+    old = CaseExport.objects.filter(state=ExportState.DONE, finished_at__lt=kept)
+    expired = 0
+    for pk, name in old.order_by("finished_at").values_list("pk", "file")[:EXPIRE_BATCH]:
+        # The row first: a download asked for meanwhile is refused, not served a missing file.
+        if not CaseExport.objects.filter(pk=pk, state=ExportState.DONE).update(
+            state=ExportState.EXPIRED, file=""
+        ):
+            continue  # another sweep took it
+        expired += 1
+        if name:
+            try:
+                CaseExport._meta.get_field("file").storage.delete(name)
+            except Exception:  # a storage error leaves a stray file, never a broken row
+                log.exception("case export %s: could not delete %s", pk, name)
+    return Swept(requeued=len(requeued), failed=failed, expired=expired)

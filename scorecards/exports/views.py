@@ -3,6 +3,7 @@ case exports (ask for one, watch its progress, download it)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -116,7 +117,12 @@ def export_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scorecards/exports.html",
-        {"form": form, "page": page, "running": any(not e.is_finished for e in page.object_list)},
+        {
+            "form": form,
+            "page": page,
+            "running": any(not e.is_finished for e in page.object_list),
+            "keep_days": settings.SCORECARDS_EXPORT_KEEP_DAYS,
+        },
         status=status,
     )
 

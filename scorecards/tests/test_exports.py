@@ -4,7 +4,7 @@ person's export."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO
 
 import pytest
@@ -309,3 +309,77 @@ def test_the_export_endpoints_are_in_the_schema(client, city):
     text = schema.content.decode()
     assert "/api/v1/scorecards/exports/" in text
     assert "/api/v1/scorecards/exports/{id}/" in text
+
+
+# --- the sweep: exports nobody looks after ------------------------------------------------
+
+
+def sweep_at(moment: datetime):
+    from scorecards.exports.services import exports_sweep
+
+    return exports_sweep(now=moment)
+
+
+def test_stalled_exports_fail_so_their_person_may_ask_again(city, county_leader):
+    with time_machine.travel(NOW, tick=False):
+        lost = export_start(user=county_leader, period=Q4)  # no broker ever took it
+        died = export_start(user=county_leader, period=Q4)
+        CaseExport.objects.filter(pk=died.pk).update(state=ExportState.RUNNING, started_at=NOW)
+        with pytest.raises(TooManyExports):
+            export_start(user=county_leader, period=Q4)
+    later = NOW + timedelta(minutes=59)
+    assert sweep_at(later).failed == 0  # within the hour both may still be under way
+    assert sweep_at(NOW + timedelta(minutes=61)).failed == 2
+    assert sweep_at(NOW + timedelta(minutes=62)).failed == 0  # once
+    for export in CaseExport.objects.filter(pk__in=[lost.pk, died.pk]):
+        assert export.state == ExportState.FAILED
+        assert "ask for it again" in export.error
+    with time_machine.travel(NOW + timedelta(minutes=63), tick=False):
+        assert export_start(user=county_leader, period=Q4).state == ExportState.QUEUED
+
+
+def test_an_export_still_queued_is_handed_to_a_worker_again(
+    city, cases, county_leader, eager, django_capture_on_commit_callbacks
+):
+    # the broker was down: nothing ran at commit
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=False):
+        export = export_start(user=county_leader, period=Q4)
+    assert sweep_at(NOW + timedelta(minutes=9)).requeued == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_at(NOW + timedelta(minutes=11)).requeued == 1
+    export.refresh_from_db()
+    assert export.state == ExportState.DONE  # the eager worker wrote it
+    assert sweep_at(NOW + timedelta(minutes=21)).requeued == 0
+
+
+def test_old_files_are_deleted_and_their_rows_stay_as_the_log(client, city, cases, county_leader):
+    with time_machine.travel(NOW, tick=False):
+        old = export_start(user=county_leader, period=Q4)
+        export_run(export_id=old.pk)
+    with time_machine.travel(NOW + timedelta(days=6), tick=False):
+        new = export_start(user=county_leader, period=Q4)
+        export_run(export_id=new.pk)
+    old.refresh_from_db()
+    name = old.file.name
+    assert default_storage.exists(name)
+    assert sweep_at(NOW + timedelta(days=7, minutes=-1)).expired == 0
+    assert sweep_at(NOW + timedelta(days=7, minutes=1)).expired == 1
+    assert sweep_at(NOW + timedelta(days=7, minutes=2)).expired == 0
+    assert not default_storage.exists(name)
+    old.refresh_from_db()
+    # the log keeps what was exported: its two cases
+    assert (old.state, old.file.name, old.written) == (ExportState.EXPIRED, "", 2)
+    assert CaseExport.objects.get(pk=new.pk).state == ExportState.DONE
+    client.force_login(county_leader)
+    download = reverse("scorecards-export-download", args=[old.pk])
+    assert client.get(download).status_code == 404
+    row = client.get(reverse("scorecards-export-progress", args=[old.pk]))
+    assert "hx-trigger" not in row.content.decode()  # finished: no more polling
+    assert client.get(reverse("scorecards-export-download", args=[new.pk])).status_code == 200
+
+
+def test_the_export_sweep_is_scheduled_every_ten_minutes():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="scorecards.tasks.sweep_exports")
+    assert (task.interval.every, task.interval.period, task.enabled) == (600, "seconds", True)
