@@ -263,10 +263,10 @@ def actions_panel(request: HttpRequest, now: datetime, page: CasePage) -> Panel 
     """The dispatch actions the person may take now, each a form posting to dispatch's page
     (a refused one drawn again with its errors, or with what was typed after a 409)."""
     user, report = request.user, page.report
-    names = dispatch_available_actions(user=user, report=report, now=now)
+    held = _dispatch_of(request, page)
+    names = dispatch_available_actions(user=user, report=report, now=now, held=held)
     if not names:
         return None
-    held = _dispatch_of(request, page)
     current = held.current if held is not None else None
     refused = getattr(page.bound, "prefix", None) or (page.retry[0] if page.retry else None)
     primary = next((n for n in PRIMARY if n in names), None)

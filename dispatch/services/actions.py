@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -24,6 +25,7 @@ from dispatch.models import (
     Assignment,
     AssignmentState,
     Extension,
+    ExtensionState,
     Handler,
     MajorAcknowledgement,
     Reply,
@@ -33,6 +35,9 @@ from dispatch.workflow import ACTIONS, Act, Action
 from grid.models import User
 from reports.models import Report, ReportEvent
 from reports.services import PayloadInvalid
+
+if TYPE_CHECKING:
+    from dispatch.selectors import CaseDispatch
 
 
 class UnknownAction(LookupError):
@@ -125,12 +130,44 @@ def dispatch_act(
     return act.result
 
 
+def _act_from(held: CaseDispatch, report: Report, *, by: User, now: datetime) -> Act:
+    """The act :func:`_act_for` reads (unlocked), from what a page read already: every routing
+    of the case with its units, extensions and supervision notices (``case_dispatch_for``), so
+    that offering the actions asks nothing more. A case never routed has no acknowledgements
+    either (they are made by routing it as major)."""
+    current = held.current
+    act = Act(
+        report=report,
+        by=by,
+        now=now,
+        assignment=current,
+        handlers=list(current.handlers.all()) if current is not None else [],
+    )
+    act._cache["extension"] = (
+        next((e for e in current.extensions.all() if e.state == ExtensionState.PENDING), None)
+        if current is not None
+        else None
+    )
+    act._cache["notices"] = [
+        n for routing in held.routings for n in routing.notices.all() if n.explained_at is None
+    ]
+    if not held.routings:
+        act._cache["acks"] = []
+    return act
+
+
 def dispatch_available_actions(
-    *, user: User, report: Report, now: datetime | None = None
+    *, user: User, report: Report, now: datetime | None = None, held: CaseDispatch | None = None
 ) -> list[str]:
     """Names of the actions ``user`` may take on ``report`` now: what pages and the API offer
-    (``report`` is one ``user`` may see). A few queries, whatever the case."""
-    act = _act_for(report, by=user, now=now or timezone.now(), lock=False)
+    (``report`` is one ``user`` may see). A few queries, whatever the case; none but the
+    acknowledgements of a routed case given ``held``, the case's routings as the page read
+    them (``case_dispatch_for``)."""
+    now = now or timezone.now()
+    if held is not None:
+        act = _act_from(held, report, by=user, now=now)
+    else:
+        act = _act_for(report, by=user, now=now, lock=False)
     return [name for name, action in ACTIONS.items() if _refusal(action, act) is None]
 
 

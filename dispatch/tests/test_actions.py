@@ -499,3 +499,41 @@ def test_an_informant_reads_no_routings(cast):
 def test_the_active_routing_is_unique(cast):
     report = f.routed(cast)
     assert Assignment.objects.filter(report=report, state=AssignmentState.ACTIVE).count() == 1
+
+
+def _stages(cast: Cast):
+    """A case at each point of its routing, as (name, report)."""
+    monday = timezone.make_aware(timezone.datetime(2026, 11, 16, 10, 0))
+    yield "escalated", f.escalated(cast)
+    yield "routed", f.routed(cast, now=monday)
+    asking = f.claimed(cast, now=monday)
+    services.extension_request(
+        report_id=asking.pk, by=cast.liaison, days=1, reason="需会商", now=monday
+    )
+    yield "extension asked", asking
+    yield "replied", f.replied(cast, now=monday)
+    yield "approved", f.approved(cast, now=monday)
+    yield "major", f.routed(cast, now=monday, grade="major")
+    bounced = f.routed(cast, now=monday, co=False)
+    report_transition(
+        report_id=bounced.pk, by=cast.liaison, name="bounce", data={"reason": "不属本单位职责"}
+    )
+    yield "bounced", bounced
+
+
+def test_the_page_offers_the_actions_the_api_does_from_what_it_read(cast):
+    """The case page passes the routings it read (``held``) instead of reading them again; what
+    is offered is the same for every reader at every point of a case."""
+    from dispatch.selectors import case_dispatch_for
+
+    readers = [cast.duty, cast.leader, cast.admin, cast.liaison, cast.co_liaison]
+    for stage, report in _stages(cast):
+        for user in readers:
+            if not Report.objects.visible_to(user).filter(pk=report.pk).exists():
+                continue
+            read = services.dispatch_available_actions(user=user, report=report)
+            held = case_dispatch_for(user=user, report=report)
+            if held is None:
+                continue
+            given = services.dispatch_available_actions(user=user, report=report, held=held)
+            assert given == read, (stage, user.role)
