@@ -1,13 +1,16 @@
 """What directives shows on the pages of the apps below it, registered from
 DirectivesConfig.ready(): the menu link to the notices (grid.panels), and on a case page the
-authoritative pushes about it (reports.case_panels)."""
+authoritative pushes about it (reports.case_panels), asked for only where the case has any
+(a case flag)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
+from directives.models import Notice
 from directives.selectors import may_issue, node_filter, pushes_for_case
 from grid.models import GRID_POINT_ROLES
 from grid.panels import Panel, register_nav
@@ -31,7 +34,7 @@ def pushes_panel(request: HttpRequest, now: datetime, page) -> Panel | None:
     user = request.user
     if user.role in GRID_POINT_ROLES:
         return None
-    pushes = pushes_for_case(report_id=page.report.pk)
+    pushes = pushes_for_case(report_id=page.report.pk) if page.flag("has_pushes") else []
     issuer = may_issue(user)
     if not pushes and not issuer:
         return None
@@ -43,4 +46,8 @@ def pushes_panel(request: HttpRequest, now: datetime, page) -> Panel | None:
 
 def register() -> None:
     register_nav(nav_panel, order=60)
+    case_panels.register_case_flag(
+        "has_pushes",
+        lambda: Exists(Notice.reports.through.objects.filter(report_id=OuterRef("pk"))),
+    )
     case_panels.register_case_panel(pushes_panel, slot=case_panels.MAIN, order=40)

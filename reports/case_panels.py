@@ -25,6 +25,11 @@ the form of one of reports' transitions, above its fields (e.g. dispatch: whom t
 A panel's template sees only its own context (plus the CSRF token), as a home panel's does.
 Keep providers' queries few and fixed; providers of one page may share what they read through
 ``page.once(key, compute)``.
+
+A *case flag* (``register_case_flag(name, expression)``) is read with the case itself: the
+page's one query for the case is annotated with ``expression()`` (an ``Exists`` on the case,
+``OuterRef("pk")``), and a provider reads ``page.flag(name)`` to skip a query of its own where
+the case has nothing (most cases have no consultation, push or ledger entry).
 """
 
 from __future__ import annotations
@@ -65,6 +70,10 @@ class CasePage:
             self._shared[key] = compute()
         return self._shared[key]
 
+    def flag(self, name: str) -> bool:
+        """Case flag ``name`` as read with the case (True where it was not read: ask)."""
+        return getattr(self.report, name, True)
+
     def retried(self, prefix: str) -> QueryDict | None:
         """What was posted for the form of ``prefix`` if that action was just refused (409)."""
         if self.retry is not None and self.retry[0] == prefix:
@@ -74,6 +83,18 @@ class CasePage:
 
 _slots = {slot: Registry(f"case-{slot}") for slot in SLOTS}
 _action_help: dict[str, Registry] = {}
+_flags: dict[str, Callable[[], Any]] = {}
+
+
+def register_case_flag(name: str, expression: Callable[[], Any]) -> None:
+    """Read ``expression()`` (an ``Exists`` on ``OuterRef("pk")``) with the case on its page,
+    as ``page.flag(name)``."""
+    _flags[name] = expression
+
+
+def case_flags() -> dict[str, Any]:
+    """The annotations of every registered case flag, for the case page's query."""
+    return {name: expression() for name, expression in _flags.items()}
 
 
 def register_case_panel(provider: Callable, *, slot: str, order: int = 100) -> Callable:
@@ -116,14 +137,18 @@ def set_aside():
     """Draw the case page with no other app's panels (the tests of reports alone); every
     provider is back afterwards."""
     saved = [(registry, dict(registry._providers)) for registry in _all()]
+    flags = dict(_flags)
     for registry, _providers in saved:
         registry._providers.clear()
+    _flags.clear()
     try:
         yield
     finally:
         for registry, providers in saved:
             registry._providers.clear()
             registry._providers.update(providers)
+        _flags.clear()
+        _flags.update(flags)
 
 
 def _all() -> list[Registry]:

@@ -157,13 +157,14 @@ def report_amendments_for(*, report: Report) -> list[ReportAmendment]:
     return list(report.amendments.select_related("actor").order_by("at", "id"))
 
 
-def report_detail_for(*, user: User, report_id: int) -> Report:
+def report_detail_for(*, user: User, report_id: int, flags: dict | None = None) -> Report:
     """One case, if ``user`` may see it (else Report.DoesNotExist → 404).
 
     Loaded with its places, people, units, source links and the numbers of the cases it
     points to that ``user`` may see (:func:`with_related_numbers`); attachments, corrections and
     merged duplicates are read only where the case has any (most have none), which the one
-    query for the case tells by ``EXISTS``.
+    query for the case tells by ``EXISTS``; ``flags``: more such annotations (the case page's,
+    :func:`reports.case_panels.case_flags`).
     """
     report = (
         with_related_numbers(Report.objects.visible_to(user), user=user)
@@ -178,6 +179,7 @@ def report_detail_for(*, user: User, report_id: int) -> Report:
             has_attachments=Exists(ReportAttachment.objects.filter(report=OuterRef("pk"))),
             has_amendments=Exists(ReportAmendment.objects.filter(report=OuterRef("pk"))),
             has_duplicates=Exists(Report.objects.filter(duplicate_of=OuterRef("pk"))),
+            **(flags or {}),
         )
         .get(pk=report_id)
     )

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.urls import reverse
 
 from directives.consultations import rules
 from directives.consultations.forms import ConcludeForm, OpenForm, OpinionForm
+from directives.consultations.models import Consultation
 from directives.consultations.selectors import answered, consultations_of, invitee_of
 from grid.panels import Panel
 from reports import case_panels
@@ -31,7 +33,7 @@ def consultation_panel(request: HttpRequest, now: datetime, page: CasePage) -> P
     user, report = request.user, page.report
     if not rules.may_read(user):
         return None
-    consultations = consultations_of(report=report)
+    consultations = consultations_of(report=report) if page.flag("has_consultations") else []
     current = next((c for c in consultations if c.is_open), None)
     runs = rules.may_run(user, report)
     context: dict = {
@@ -58,3 +60,7 @@ def consultation_panel(request: HttpRequest, now: datetime, page: CasePage) -> P
 
 def register() -> None:
     case_panels.register_case_panel(consultation_panel, slot=case_panels.MAIN, order=15)
+    case_panels.register_case_flag(
+        "has_consultations",
+        lambda: Exists(Consultation.objects.filter(report=OuterRef("pk"))),
+    )

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
 from directives.ledger import rules
+from directives.ledger.models import LedgerLink
 from directives.ledger.selectors import ledger_entries_of_case
 from directives.ledger.services import PutOnForm
 from grid.panels import Panel, register_nav
@@ -23,7 +25,7 @@ def ledger_case_panel(request: HttpRequest, now: datetime, page: CasePage) -> Pa
     user, report = request.user, page.report
     if not rules.may_read(user):
         return None
-    entries = ledger_entries_of_case(report=report)
+    entries = ledger_entries_of_case(report=report) if page.flag("has_ledger_entries") else []
     context: dict = {"report_id": report.pk, "entries": entries}
     if rules.may_put_on(user, report) and not any(e.is_open for e in entries):
         if page.bound is not None and getattr(page.bound, "prefix", None) == PUT_ON:
@@ -47,4 +49,8 @@ def nav_panel(request: HttpRequest, now: datetime) -> Panel | None:
 
 def register() -> None:
     case_panels.register_case_panel(ledger_case_panel, slot=case_panels.MAIN, order=90)
+    case_panels.register_case_flag(
+        "has_ledger_entries",
+        lambda: Exists(LedgerLink.objects.filter(report=OuterRef("pk"))),
+    )
     register_nav(nav_panel, order=65)

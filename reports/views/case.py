@@ -23,6 +23,7 @@ from reports.attachments import attachment_response
 from reports.case_panels import (
     CasePage,
     action_help_for,
+    case_flags,
     case_panels_for,
     keep_typed,
     opens_action,
@@ -49,7 +50,7 @@ def case_for_page(request: HttpRequest, pk: int, *, kind: str) -> Report:
     Other apps' pages that act on a case (dispatch's actions) draw it again with this and
     :func:`render_case`."""
     try:
-        report = report_detail_for(user=request.user, report_id=pk)
+        report = report_detail_for(user=request.user, report_id=pk, flags=case_flags())
     except Report.DoesNotExist as exc:
         audit.record(request, kind=kind, case_ids=[pk], allowed=False)
         raise Http404(_("No such case in your jurisdiction.")) from exc
