@@ -123,10 +123,13 @@ def unit_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[
 
 
 def user_profile(*, user: User) -> User:
-    """The caller with home node, grid point and unit in one query.
+    """The caller with home node, grid point and unit: as authentication read them (with their
+    home node) where they have neither grid point nor unit (staff), else again in one query.
 
     Not scoped: a person may always read their own profile, even without a home node.
     """
+    if user.grid_point_id is None and user.unit_id is None:
+        return user
     return User.objects.select_related("region", "grid_point", "unit__region").get(pk=user.pk)
 
 

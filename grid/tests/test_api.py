@@ -164,6 +164,16 @@ def test_me_with_session_shows_a_liaisons_unit(client, city, django_assert_max_n
     assert body["grid_point"] is None
 
 
+def test_me_of_staff_is_read_with_the_token(api, city, django_assert_num_queries):
+    admin = city.county_admin(0)
+    client = with_token(api, admin)
+    client.get(ME_URL)
+    with django_assert_num_queries(1):  # the token with its person and home node
+        body = client.get(ME_URL).json()
+    assert body["home_node"]["id"] == admin.region.pk
+    assert (body["grid_point"], body["unit"]) == (None, None)
+
+
 def test_me_of_a_person_without_role_or_home(api, db):
     user = UserFactory(role="", region=None)
     body = with_token(api, user).get(ME_URL).json()
