@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -73,6 +73,10 @@ class ScoreEvent:
     at: datetime  # when it happened: the due time for a miss, never the sweep's run time
     grade: str = ""  # the case's grade, where the rule depends on it
     responsibility: str = "primary"  # or "indirect"
+    # The month the event counts in (its first day), where that is not the month ``at`` falls
+    # in: a recurring obligation counts in the month it is owed for. November's risk-point
+    # list is due at 24:00 on 30 November, which is 00:00 on 1 December.
+    month: date | None = None
 
     @classmethod
     def of(cls, kind: str, *, source: Any, target: Any, at: datetime, **more: Any) -> ScoreEvent:

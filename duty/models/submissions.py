@@ -130,7 +130,15 @@ class ExpectedSubmission(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.owner_key} {self.period}"
+        """What is owed and for when, in words ("Daily report 2026-12-03"): the deduction page
+        names its source so; who owes it is shown beside it."""
+        from duty.kinds import submission_kind
+
+        try:
+            label = submission_kind(self.kind).label
+        except KeyError:  # a kind nobody declares any more
+            label = self.kind
+        return f"{label} {self.period:%Y-%m-%d}"
 
     @staticmethod
     def key_for(

@@ -120,6 +120,10 @@ def _score_target(spec: SubmissionKind, row) -> tuple[type, int] | None:
 
 
 def _tell(event_kind: str, spec: SubmissionKind, rows: Iterable, *, at_field: str) -> None:
+    """Tell the score events of ``rows`` (missed at their due time, late when filed), each
+    counting in the month of its period: a list owed for November counts in November even
+    though its deadline, 24:00 on the 30th, is 00:00 on 1 December, and even when it is filed
+    late in December."""
     if not event_kind:
         return
     events = []
@@ -135,6 +139,7 @@ def _tell(event_kind: str, spec: SubmissionKind, rows: Iterable, *, at_field: st
                 target_model=target[0],
                 target_id=target[1],
                 at=getattr(row, at_field),
+                month=row.period.replace(day=1),
             )
         )
     hooks.score_events(events)
@@ -146,7 +151,7 @@ def expected_tell_history(*, kind: str | SubmissionKind) -> int:
     tell them when they happen; told twice, nothing is scored twice. The number of rows."""
     spec = _kind(kind)
     rows = ExpectedSubmission.objects.filter(kind=spec.name).only(
-        "id", "grid_point_id", "unit_id", "subject_id", "due_at", "settled_at"
+        "id", "period", "grid_point_id", "unit_id", "subject_id", "due_at", "settled_at"
     )
     missed = list(rows.filter(status=SubmissionStatus.MISSED))
     late = list(rows.filter(status=SubmissionStatus.LATE))

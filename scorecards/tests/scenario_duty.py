@@ -198,16 +198,19 @@ def after_close(duty: Duty) -> None:
 # Daily reports (on time, late, missed): G0 2/0/0, G1 0/1/1, G2 1/0/1, G3 0/0/2, G4 2/0/0,
 # G5 0/0/2, G6 1/0/1, G7 0/0/2 (G7's cancelled deduction does not undo its miss).
 # Risk-point lists: G0 on time, G4 late, the others missed (G5's came after the close).
-# Handovers missed: G0 and the platform. The risk-point lists' deductions are dated at their
-# due time, 00:00 on 1 December (duty's month of a deduction): December's, not November's.
+# Handovers missed: G0 and the platform. The risk-point lists' deductions count in November,
+# the month they are owed for, though their deadline (24:00 on 30 November) is 00:00 on
+# 1 December: a missed list 2 points, a late one 1 (G4's late list replaced its miss at 00:30;
+# G5's list of 3 December came after the close, so November froze its miss).
 #
 # Deductions (points deducted) / bonuses:
-#   G0 1 (handover) · G1 1.5 (late 0.5 + missed 1) · G2 1 / +2 · G3 2 · G4 1 (upheld)
-#   G5 2 · G6 1 (under appeal at the close) · G7 1 (the other cancelled)
-#   T0 = 2.5 · T1 = 3 + 1 (its own) / +2 · T2 = 3 · T3 = 2
-#   C0 = 6.5 / +2 · C1 = 5 + 1 (its own) = 6
-# Scores: G2 101; G0, G4, G6, G7 99; G1 98.5; G3, G5 98 — T1 = T3 98, T0 97.5, T2 97 —
-# C0 95.5, C1 94.
+#   G0 1 (handover) · G1 3.5 (late 0.5 + missed 1 + risk 2) · G2 3 (1 + risk 2) / +2
+#   G3 4 (2 + risk 2) · G4 2 (1 upheld + risk late 1) · G5 4 (2 + risk 2)
+#   G6 3 (1 under appeal at the close + risk 2) · G7 3 (1, the other cancelled, + risk 2)
+#   T0 = 4.5 · T1 = 7 + 1 (its own) / +2 · T2 = 6 · T3 = 6
+#   C0 = 12.5 / +2 · C1 = 12 + 1 (its own) = 13
+# Scores: G0, G2 99; G4 98; G6, G7 97; G1 96.5; G3, G5 96 — T0 95.5, T1 = T2 = T3 94 —
+# C0 89.5, C1 87.
 DAILY = {  # grid point index: (on time, late, missed)
     0: (2, 0, 0),
     1: (0, 1, 1),
@@ -223,22 +226,30 @@ HANDOVERS = {0: 1}
 # grid point index: (deductions, bonuses, {kind: signed points})
 POINTS = {
     0: (1.0, 0.0, {"handover_missed": -1.0}),
-    1: (1.5, 0.0, {"daily_report_late": -0.5, "daily_report_missed": -1.0}),
-    2: (1.0, 2.0, {"daily_report_missed": -1.0, "report_adopted": 2.0}),
-    3: (2.0, 0.0, {"daily_report_missed": -2.0}),
-    4: (1.0, 0.0, {"report_late": -1.0}),
-    5: (2.0, 0.0, {"daily_report_missed": -2.0}),
-    6: (1.0, 0.0, {"daily_report_missed": -1.0}),
-    7: (1.0, 0.0, {"daily_report_missed": -1.0}),
+    1: (
+        3.5,
+        0.0,
+        {"daily_report_late": -0.5, "daily_report_missed": -1.0, "risk_points_missed": -2.0},
+    ),
+    2: (
+        3.0,
+        2.0,
+        {"daily_report_missed": -1.0, "risk_points_missed": -2.0, "report_adopted": 2.0},
+    ),
+    3: (4.0, 0.0, {"daily_report_missed": -2.0, "risk_points_missed": -2.0}),
+    4: (2.0, 0.0, {"report_late": -1.0, "risk_points_late": -1.0}),
+    5: (4.0, 0.0, {"daily_report_missed": -2.0, "risk_points_missed": -2.0}),
+    6: (3.0, 0.0, {"daily_report_missed": -1.0, "risk_points_missed": -2.0}),
+    7: (3.0, 0.0, {"daily_report_missed": -1.0, "risk_points_missed": -2.0}),
 }
 # Places' own deductions: township index / county index -> (deductions, {kind: points}).
 TOWNSHIP_OWN = {1: (1.0, {"bulletin_overdue": -1.0})}
 COUNTY_OWN = {1: (1.0, {"bulletin_overdue": -1.0})}
-GRID_POINT_SCORES = {0: 99, 1: 98.5, 2: 101, 3: 98, 4: 99, 5: 98, 6: 99, 7: 99}
-GRID_POINT_RANKS = {2: 1, 0: 2, 4: 2, 6: 2, 7: 2, 1: 6, 3: 7, 5: 7}
-TOWNSHIP_SCORES = {0: 97.5, 1: 98, 2: 97, 3: 98}
-TOWNSHIP_RANKS = {1: 1, 3: 1, 0: 3, 2: 4}
-COUNTY_SCORES = {0: 95.5, 1: 94}
+GRID_POINT_SCORES = {0: 99, 1: 96.5, 2: 99, 3: 96, 4: 98, 5: 96, 6: 97, 7: 97}
+GRID_POINT_RANKS = {0: 1, 2: 1, 4: 3, 6: 4, 7: 4, 1: 6, 3: 7, 5: 7}
+TOWNSHIP_SCORES = {0: 95.5, 1: 94, 2: 94, 3: 94}
+TOWNSHIP_RANKS = {0: 1, 1: 2, 2: 2, 3: 2}
+COUNTY_SCORES = {0: 89.5, 1: 87}
 
 
 OWED = ["daily_on_time", "daily_late", "daily_missed", "risk_on_time", "risk_late", "risk_missed"]
@@ -265,6 +276,7 @@ COUNTY_0_DUTY = duty_figures(
         "handover_missed": -1.0,
         "daily_report_late": -0.5,
         "daily_report_missed": -4.0,
+        "risk_points_missed": -6.0,
         "report_adopted": 2.0,
         "bulletin_overdue": -1.0,
     },
@@ -277,7 +289,13 @@ COUNTY_0_DUTY = duty_figures(
 )
 COUNTY_1_DUTY = duty_figures(
     "county",
-    {"report_late": -1.0, "daily_report_missed": -4.0, "bulletin_overdue": -1.0},
+    {
+        "report_late": -1.0,
+        "daily_report_missed": -4.0,
+        "risk_points_late": -1.0,
+        "risk_points_missed": -6.0,
+        "bulletin_overdue": -1.0,
+    },
     daily_on_time=3,
     daily_missed=5,
     risk_late=1,

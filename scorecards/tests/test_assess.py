@@ -47,7 +47,7 @@ def test_counties_every_figure_and_rank(city, november):
     assert c0.figures == COUNTY_0 | COUNTY_0_DUTY
     assert c1.figures == COUNTY_1 | COUNTY_1_DUTY
     assert ranked_by == "score"
-    assert (c0.score, c1.score) == (Decimal("95.5"), Decimal("94"))  # 100 − 6.5 + 2, 100 − 6
+    assert (c0.score, c1.score) == (Decimal("89.5"), Decimal("87"))  # 100 − 12.5 + 2, 100 − 13
     assert (c0.rank, c1.rank) == (1, 2)
 
 
@@ -65,7 +65,7 @@ def test_townships(city, november):
     assert t[0].figures["routed"] == 1
     assert t[1].figures["routed"] == 2
     assert t[1].figures["bounces"] == 1
-    # By score (scenario_duty): T1 and T3 98 share the first place, T0 97.5, T2 97.
+    # By score (scenario_duty): T0 95.5 first, T1, T2 and T3 94 share the second place.
     assert [x.rank for x in t] == [TOWNSHIP_RANKS[i] for i in range(4)]
 
 

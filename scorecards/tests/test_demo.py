@@ -33,8 +33,8 @@ def test_the_demo_months_hold_the_duty_figures_and_the_score(city):
     assert november.ranked_by["county"] == "score"
     row = ScoreRow.objects.get(snapshot=november, level="county", node_id=city.counties[0].pk)
     assert (float(row.score), row.figures["deductions"], row.figures["daily_missed"]) == (
-        95.5,
-        6.5,
+        89.5,
+        12.5,
         4,
     )
     assert MonthSnapshot.objects.count() == 2  # October (case G) and November

@@ -115,13 +115,13 @@ def test_counties_and_their_rank(city, november):
 
 def test_cancelled_deductions_stop_counting_upheld_and_appealed_ones_count(city, november):
     g7 = by_node(AssessLevel.GRID_POINT)[city.grid_points[7].pk].figures
-    # Two misses; the 3 Nov one cancelled on appeal: one point.
-    assert (g7["daily_missed"], g7["deductions"]) == (2, 1.0)
+    # Two misses; the 3 Nov one cancelled on appeal: one point, and two for its risk list.
+    assert (g7["daily_missed"], g7["deductions"]) == (2, 3.0)
     assert Deduction.objects.filter(grid_point=city.grid_points[7], status="cancelled").count()
     g4 = by_node(AssessLevel.GRID_POINT)[city.grid_points[4].pk].figures
     assert g4["points_report_late"] == -1.0  # appealed, upheld
     g6 = by_node(AssessLevel.GRID_POINT)[city.grid_points[6].pk].figures
-    assert g6["deductions"] == 1.0  # under appeal at the close: still counting
+    assert g6["deductions"] == 3.0  # 1 under appeal at the close (still counting) + 2
 
 
 def test_the_frozen_month_does_not_move_and_a_recomputation_takes_the_later_events(city, november):
@@ -147,8 +147,9 @@ def test_the_frozen_month_does_not_move_and_a_recomputation_takes_the_later_even
         node_id=points[6].pk,
         figure="deductions",
     )
-    assert [d.pk for d in listed] == [november.duty.cancelled_after_close.pk]
-    assert listed[0].status == "cancelled"
+    assert {d.kind for d in listed} == {"daily_report_missed", "risk_points_missed"}
+    (cancelled,) = [d for d in listed if d.pk == november.duty.cancelled_after_close.pk]
+    assert cancelled.status == "cancelled"
     missed = drill_for(
         user=leader,
         snapshot=snapshot,
@@ -157,17 +158,19 @@ def test_the_frozen_month_does_not_move_and_a_recomputation_takes_the_later_even
         figure="risk_missed",
     )
     assert missed.count() == 1  # filed on 3 December: missed when the month closed
-    # A city admin recomputes: G6 loses its deduction, G5's list is late, G3 loses two more.
+    # A city admin recomputes: G6 loses its daily deduction, G5's list is late (November's:
+    # its late filing's point replaces the miss's two), G3 loses two more.
     admin = city.city_user(Role.SYS_ADMIN)
     month_recompute(month=MONTH, by=admin, reason="申诉已处理", now=at(4, 9, month=12))
-    assert (row(6).figures["deductions"], row(6).score) == (0.0, Decimal("100"))
+    assert (row(6).figures["deductions"], row(6).score) == (2.0, Decimal("98"))
     assert (row(5).figures["risk_missed"], row(5).figures["risk_late"]) == (0, 1)
+    assert (row(5).figures["points_risk_points_late"], row(5).score) == (-1.0, Decimal("97"))
     assert row(3).figures["points_report_missed"] == -2.0
-    assert row(3).score == Decimal("96")
+    assert row(3).score == Decimal("94")
     new_county = ScoreRow.objects.get(
         snapshot=snapshot, level="county", node_id=city.counties[1].pk
     )
-    assert new_county.score == county.score + 1  # G6's point back
+    assert new_county.score == county.score + 2  # G6's point back, G5's list one point less
 
 
 def test_the_rows_behind_each_figure_scoped(city, november):
@@ -190,7 +193,9 @@ def test_the_rows_behind_each_figure_scoped(city, november):
     assert [s.unit_id for s in platform] == [november.duty.crew.platform.pk]
     # County 1's deductions: its grid points', and its own (the bulletin), newest first.
     c1 = drill(leader, "county", city.counties[1].pk, "deductions")
-    assert sorted(-float(d.points) for d in c1) == [1, 1, 1, 1, 1, 1]
+    # 1 each: G4's late report and late list, G5's and G6's and G7's daily misses, the
+    # bulletin; 2 each: the risk-point lists G5, G6 and G7 missed
+    assert sorted(-float(d.points) for d in c1) == [1, 1, 1, 1, 1, 1, 1, 2, 2, 2]
     assert {d.region_id for d in c1 if d.region_id} == {city.counties[1].pk}
     assert [d.at for d in c1] == sorted((d.at for d in c1), reverse=True)
     bonuses = drill(leader, "county", city.counties[0].pk, "bonuses")
@@ -202,7 +207,7 @@ def test_the_rows_behind_each_figure_scoped(city, november):
     assert drill(county_leader, "county", city.counties[0].pk, "deductions") is None
     assert drill(county_leader, "grid_point", points[0].pk, "daily_on_time") is None
     own = drill(county_leader, "county", city.counties[1].pk, "deductions")
-    assert len(own) == 6
+    assert len(own) == 10
 
 
 def test_the_drill_pages(client, city, november):
@@ -216,9 +221,10 @@ def test_the_drill_pages(client, city, november):
     assert 'data-testid="drill-parts"' in html  # the breakdown by kind, each a link
     part = reverse("scorecards-drill", args=["2026-11", "county", c0, "points_handover_missed"])
     assert part in html
-    # G0 1 (handover), G1 2 (late, missed), G2 1, G3 2 (misses), T1's bulletin 1; the bonus
-    # is not a deduction, G1's miss replaced by its late filing is not counted.
-    assert html.count("data-deduction=") == 7
+    # G0 1 (handover), G1 3 (late, missed, risk list), G2 2, G3 3 (misses, risk list), T1's
+    # bulletin 1; the bonus is not a deduction, G1's miss replaced by its late filing is not
+    # counted.
+    assert html.count("data-deduction=") == 10
     missed = client.get(
         reverse("scorecards-drill", args=["2026-11", "county", c0, "daily_missed"])
     ).content.decode()

@@ -129,11 +129,11 @@ def test_dashboard_and_screen(client, city, closed, django_assert_num_queries):
         data = client.get(reverse("scorecards-screen-data")).json()
     assert data["ranking"]["level"] == "county"
     assert [r["name"] for r in data["ranking"]["rows"]] == ["第1区", "第2区"]
-    # With the deductions behind each score: 95.5 = 100 − 6.5 + 2; the heaviest kinds first.
+    # With the deductions behind each score: 89.5 = 100 − 12.5 + 2; the heaviest kinds first.
     first = data["ranking"]["rows"][0]
-    assert (first["score"], first["deductions"], first["bonuses"]) == (95.5, 6.5, 2.0)
-    assert [b["points"] for b in first["behind"]] == [-4.0, -1.0, -1.0]
-    assert first["behind"][0]["label"] == "Daily report missing"
+    assert (first["score"], first["deductions"], first["bonuses"]) == (89.5, 12.5, 2.0)
+    assert [b["points"] for b in first["behind"]] == [-6.0, -4.0, -1.0]
+    assert first["behind"][0]["label"] == "Risk-point list missing"
     assert first["deductions_url"] == reverse(
         "scorecards-drill", args=["2026-11", "county", city.counties[0].pk, "deductions"]
     )
@@ -178,7 +178,8 @@ def test_bulletin_page_and_spreadsheet(client, city, closed):
     html = page.content.decode()
     assert "第1区" in html
     deductions = html[html.index('data-testid="bulletin-deductions"') :]
-    assert "6.5 points deducted" in deductions  # county 0, with the heaviest kinds
+    assert "12.5 points deducted" in deductions  # county 0, with the heaviest kinds
+    assert "Risk-point list missing -6" in deductions
     assert "Daily report missing -4" in deductions
     response = client.get(reverse("scorecards-bulletin-xlsx", args=["2026-11"]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -189,12 +190,12 @@ def test_bulletin_page_and_spreadsheet(client, city, closed):
     header = [c.value for c in sheet[1]]
     assert header[:5] == ["Rank", "Assessed", "Within", "Score", "Reports filed"]
     first = [c.value for c in sheet[2]]
-    assert first[:5] == [1, "第1区", "测试市", 95.5, 5]
+    assert first[:5] == [1, "第1区", "测试市", 89.5, 5]
     rate = sheet.cell(row=2, column=header.index("Completion rate") + 1)
     assert rate.value == 0.6667
     assert rate.number_format == "0.0%"
     deducted = sheet.cell(row=2, column=header.index("Deductions") + 1)
-    assert (deducted.value, deducted.number_format) == (6.5, "0.0")
+    assert (deducted.value, deducted.number_format) == (12.5, "0.0")
     assert "Daily reports missed" in header
     assert "Handover missed" in header  # the deductions by kind, as columns of their own
     assert sheet.column_dimensions["B"].width >= 8

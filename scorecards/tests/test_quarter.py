@@ -64,10 +64,10 @@ def test_counts_add_up_and_rates_come_from_the_sums(city, closed, django_assert_
     )
     assert second.figures["completion_rate"] == 0.0  # 0 / 1
     assert (first.months, second.months) == (2, 2)
-    # Ranked by the average score: October 100 for both (no deductions), November 95.5 and 94
+    # Ranked by the average score: October 100 for both (no deductions), November 89.5 and 87
     # (scenario_duty's counties).
     assert summary.ranked_by == "score"
-    assert (first.score, second.score) == (97.75, 97.0)
+    assert (first.score, second.score) == (94.75, 93.5)
     assert [(r.rank, r.name) for r in summary.rows] == [(1, "第1区"), (2, "第2区")]
     # As in the monthly bulletin: the first three praised, the last three of the rest criticised.
     assert [r.name for r in summary.praised] == ["第1区", "第2区"]
@@ -101,8 +101,8 @@ def test_the_spreadsheet(client, city, closed):
     ]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     assert [r[:6] for r in rows] == [
-        [1, "第1区", "测试市", 2, 97.75, 5],
-        [2, "第2区", "测试市", 2, 97, 3],
+        [1, "第1区", "测试市", 2, 94.75, 5],
+        [2, "第2区", "测试市", 2, 93.5, 3],
     ]
     rate = sheet.cell(row=2, column=header.index("Completion rate") + 1)
     assert (rate.value, rate.number_format) == (0.6667, "0.0%")

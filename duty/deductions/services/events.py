@@ -306,7 +306,7 @@ def deductions_from_events(events: Sequence[ScoreEvent]) -> int:
         target = places[column].get(event.target_id)
         if target is None:
             continue
-        month = months.get(event.at)
+        month = event.month or months.get(event.at)
         if month is None:
             month = months[event.at] = month_of(event.at)
         row = _Row(
