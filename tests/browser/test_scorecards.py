@@ -43,7 +43,7 @@ def test_leader_dashboard_screen_drill_and_bulletin(
     expect(page.get_by_test_id("dashboard")).to_be_visible()
     expect(page.locator("#chart-trend canvas")).to_have_count(1)
     expect(page.get_by_test_id("ranking")).to_contain_text("第1区")
-    expect(page.get_by_test_id("ranking")).to_contain_text("95.5")  # 100 − 6.5 + 2
+    expect(page.get_by_test_id("ranking")).to_contain_text("89.5")  # 100 − 12.5 + 2
     expect(page.get_by_test_id("ranking")).to_contain_text("网情日报未报送")
     page.screenshot(path=str(SHOTS / "scorecards-dashboard-1440.png"), full_page=True)
     page.set_viewport_size({"width": 360, "height": 740})
@@ -72,9 +72,9 @@ def test_leader_dashboard_screen_drill_and_bulletin(
 
     # The deductions behind a ranked score, from the dashboard.
     page.goto(f"{base}/scorecards/dashboard/")
-    page.get_by_test_id("ranking").get_by_role("link", name="−6.5").click()
+    page.get_by_test_id("ranking").get_by_role("link", name="−12.5").click()
     deductions = page.get_by_test_id("drill-deductions")
-    expect(deductions.locator("tbody tr")).to_have_count(7)
+    expect(deductions.locator("tbody tr")).to_have_count(10)
     expect(page.get_by_test_id("drill-parts")).to_contain_text("未按时交接班")
     page.screenshot(path=str(SHOTS / "scorecards-deductions-1440.png"), full_page=True)
     page.set_viewport_size({"width": 360, "height": 740})
@@ -82,7 +82,7 @@ def test_leader_dashboard_screen_drill_and_bulletin(
     page.screenshot(path=str(SHOTS / "scorecards-deductions-360.png"), full_page=True)
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(f"{base}/scorecards/?month=2026-11&level=grid_point")
-    expect(page.get_by_test_id("scorecard-table")).to_contain_text("101.0")
+    expect(page.get_by_test_id("scorecard-table")).to_contain_text("96.5")  # G1
     page.screenshot(path=str(SHOTS / "scorecards-table-1440.png"), full_page=True)
     page.set_viewport_size({"width": 360, "height": 740})
     page.wait_for_timeout(100)
@@ -125,6 +125,6 @@ def test_leader_dashboard_screen_drill_and_bulletin(
     header = [c.value for c in sheet[1]]
     assert header[:5] == ["排名", "考核对象", "所属", "得分", "上报数"]
     rows = [[c.value for c in row][:5] for row in sheet.iter_rows(min_row=2)]
-    assert rows == [[1, "第1区", "测试市", 95.5, 5], [2, "第2区", "测试市", 94, 2]]
+    assert rows == [[1, "第1区", "测试市", 89.5, 5], [2, "第2区", "测试市", 87, 2]]
     assert "扣分" in header  # the deductions
     assert "网情日报未报送" in header  # and by kind
