@@ -12,16 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
-    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    When,
 )
 
 from dispatch.deadlines import rule_for
@@ -212,6 +209,7 @@ INBOX_COLUMNS = (
     "id",
     "role",
     "claimed_at",
+    "due_at",
     "unit_id",
     "assignment__id",
     "assignment__number",
@@ -237,20 +235,16 @@ INBOX_COLUMNS = (
 
 def inbox_for(*, user: User, filters=None) -> QuerySet:
     """The open routings of ``user``'s unit, as lead or co-handler, next deadline first
-    (``due_at``: the claim's until claimed, then the reply's), narrowed by ``filters`` (a
-    validated :class:`dispatch.filters.InboxFilter`)."""
+    (``due_at``: the claim's until claimed, then the reply's, stored on the handler and
+    indexed with its unit), narrowed by ``filters`` (a validated
+    :class:`dispatch.filters.InboxFilter`)."""
     scope = jurisdiction_of(user)
     if not may_use_inbox(user) or scope.nothing:
         return Handler.objects.none()
     qs = Handler.objects.filter(unit_id=user.unit_id, open=True)
     if not scope.everything:
         qs = qs.filter(report__region_path__startswith=scope.path)
-    qs = qs.annotate(
-        due_at=Case(
-            When(claimed_at__isnull=True, then=F("assignment__claim_due_at")),
-            default=F("assignment__reply_due_at"),
-        )
-    ).order_by("due_at", "pk")
+    qs = qs.order_by("due_at", "pk")
     if filters is not None:
         qs = filters.filter_queryset(qs)
     return qs.select_related("assignment", "report", "report__region").only(*INBOX_COLUMNS)

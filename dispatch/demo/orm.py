@@ -21,6 +21,7 @@ from dispatch.models import (
     HandlerRole,
     Reply,
     ReplyState,
+    handlers_set_due,
 )
 from grid.models import Unit
 from grid.workdays import SHANGHAI, Deadline
@@ -84,6 +85,7 @@ def seed_dispatch_history(*, now: datetime) -> int:
                 if row is not None:
                     row.assignment_id = s.assignment.pk
         Handler.objects.bulk_create([h for s in stories for h in s.handlers])
+        handlers_set_due(Handler.objects.filter(due_at__isnull=True))
         Clock.objects.bulk_create([c for s in stories for c in s.clocks])
         Reply.objects.bulk_create([r for s in stories for r in s.replies])
         Extension.objects.bulk_create([s.extension for s in stories if s.extension])

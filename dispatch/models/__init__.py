@@ -12,6 +12,7 @@ from dispatch.models.assignment import (
     Handler,
     MajorAcknowledgement,
     Reply,
+    handlers_set_due,
 )
 from dispatch.models.choices import (
     AssignmentState,
@@ -44,4 +45,5 @@ __all__ = [
     "ReplyState",
     "ReviewDecision",
     "SupervisionNotice",
+    "handlers_set_due",
 ]

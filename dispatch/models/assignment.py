@@ -140,7 +140,10 @@ class Handler(models.Model):
 
     ``open``: the routing is running, so the case is in the unit's inbox. ``visible``: the
     unit's liaisons may see the case (a co-handler through reports' visibility hook) — until
-    the routing is bounced or superseded; after the case closes they still may.
+    the routing is bounced or superseded; after the case closes they still may. ``due_at``:
+    the unit's next deadline on the case, the claim's until it claims, then the reply's
+    (:func:`handlers_set_due`; kept by the routing, claim and extension steps), which orders
+    the inbox by an index.
     """
 
     assignment = models.ForeignKey(
@@ -164,6 +167,7 @@ class Handler(models.Model):
     contributed_at = models.DateTimeField(_("input given at"), null=True, blank=True)
     open = models.BooleanField(default=True)
     visible = models.BooleanField(default=True)
+    due_at = models.DateTimeField(_("next deadline"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("handling unit")
@@ -173,6 +177,10 @@ class Handler(models.Model):
             # A unit's inbox: its open routings.
             models.Index(
                 fields=["unit", "assignment"], name="handler_inbox", condition=Q(open=True)
+            ),
+            # The inbox in its order: next deadline first.
+            models.Index(
+                fields=["unit", "due_at", "id"], name="handler_inbox_due", condition=Q(open=True)
             ),
             # Who may see a case besides its lead unit (reports' visibility hook).
             models.Index(
@@ -338,3 +346,19 @@ class MajorAcknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.person_id}"
+
+
+def handlers_set_due(handlers: models.QuerySet) -> int:
+    """Store each of ``handlers``' next deadline from its routing, in one UPDATE: the claim's
+    until the unit claims, then the reply's (for writers of many handlers at once, such as the
+    demo's histories; the steps that change one set it as they go)."""
+    routing = Assignment.objects.filter(pk=models.OuterRef("assignment_id"))
+    return handlers.update(
+        due_at=models.Case(
+            models.When(
+                claimed_at__isnull=True,
+                then=models.Subquery(routing.values("claim_due_at")[:1]),
+            ),
+            default=models.Subquery(routing.values("reply_due_at")[:1]),
+        )
+    )

@@ -86,7 +86,13 @@ def routing_start(
     )
     units = [(lead, HandlerRole.LEAD), *((u, HandlerRole.CO) for u in co_units)]
     Handler.objects.bulk_create(
-        Handler(assignment=assignment, report_id=report.pk, unit=unit, role=role)
+        Handler(
+            assignment=assignment,
+            report_id=report.pk,
+            unit=unit,
+            role=role,
+            due_at=assignment.claim_due_at,  # to claim first
+        )
         for unit, role in units
     )
     for unit, _role in units:

@@ -142,6 +142,40 @@ def test_the_inbox_lists_what_the_unit_leads_or_co_handles_next_deadline_first(c
     ]
 
 
+def test_the_inbox_order_follows_the_claim_then_the_reply_and_its_extension(cast):
+    """The next deadline is stored on the unit's handler (the inbox reads it from an index):
+    the claim's until the unit claims, then the reply's, moved by an approved extension."""
+    from dispatch.models import Handler, handlers_set_due
+
+    monday = timezone.make_aware(timezone.datetime(2026, 11, 16, 10, 0))
+    first = f.routed(cast, now=monday, co=False)
+    second = f.routed(cast, now=monday + timedelta(hours=1), co=False)
+    routing = {r.pk: Assignment.objects.get(report=r) for r in (first, second)}
+    handler = {r.pk: Handler.objects.get(report=r) for r in (first, second)}
+    assert handler[first.pk].due_at == routing[first.pk].claim_due_at
+    assert ids(api(cast.liaison).get(INBOX)) == [handler[first.pk].pk, handler[second.pk].pk]
+    # Claimed: the first case is due by its reply now, days later than the second's claim.
+    services.assignment_claim(report_id=first.pk, by=cast.liaison, now=monday)
+    handler[first.pk].refresh_from_db()
+    assert handler[first.pk].due_at == routing[first.pk].reply_due_at
+    assert ids(api(cast.liaison).get(INBOX)) == [handler[second.pk].pk, handler[first.pk].pk]
+    # An extension moves the claimed unit's deadline with the reply's.
+    services.extension_request(
+        report_id=first.pk, by=cast.liaison, days=1, reason="需会商", now=monday
+    )
+    services.extension_decide(report_id=first.pk, by=cast.duty, decision="approve", now=monday)
+    routing[first.pk].refresh_from_db()
+    handler[first.pk].refresh_from_db()
+    assert handler[first.pk].due_at == routing[first.pk].reply_due_at
+    # Writers of many handlers at once set the same deadlines in one UPDATE.
+    Handler.objects.update(due_at=None)
+    handlers_set_due(Handler.objects.all())
+    assert {h.pk: h.due_at for h in Handler.objects.all()} == {
+        handler[first.pk].pk: routing[first.pk].reply_due_at,
+        handler[second.pk].pk: routing[second.pk].claim_due_at,
+    }
+
+
 def _handler_ids(unit, *reports) -> list[int]:
     from dispatch.models import Handler
 

@@ -10,6 +10,7 @@ from dispatch.models import (
     Extension,
     ExtensionDecision,
     ExtensionState,
+    Handler,
     MajorAcknowledgement,
     Reply,
     ReplyState,
@@ -30,7 +31,8 @@ from grid.workdays import Deadline
 def _apply_claim(act: Act) -> None:
     handler = act.handler
     handler.claimed_at, handler.claimed_by = act.now, act.by
-    handler.save(update_fields=["claimed_at", "claimed_by"])
+    handler.due_at = act.assignment.reply_due_at  # claimed: the reply is due next
+    handler.save(update_fields=["claimed_at", "claimed_by", "due_at"])
     clocks_stop(
         assignment=act.assignment,
         now=act.now,
@@ -171,6 +173,10 @@ def _apply_decide_extension(act: Act) -> None:
         extension.new_due_at, extension.new_due_assumed = due.at, due.assumed_weekdays
         assignment.reply_due_at, assignment.reply_due_assumed = due.at, due.assumed_weekdays
         assignment.save(update_fields=["reply_due_at", "reply_due_assumed"])
+        # The units that claimed it now answer by the new deadline.
+        Handler.objects.filter(assignment=assignment, claimed_at__isnull=False).update(
+            due_at=due.at
+        )
         clock_move(
             assignment=assignment,
             kind=ClockKind.REPLY,
