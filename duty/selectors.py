@@ -88,11 +88,13 @@ def my_filings_for(*, user: User, now: datetime) -> MyFilings:
     """Today's daily report and this month's risk points of ``user``'s grid point (one query)."""
     today = local_today(now)
     month = month_start(today)
+    if user.grid_point_id is None:
+        return MyFilings(today, month, None, None)
     rows = {
         row.kind: row
-        for row in ExpectedSubmission.objects.filter(grid_point_id=user.grid_point_id).filter(
-            Q(kind=DAILY_REPORT, period=today) | Q(kind=RISK_POINTS, period=month)
-        )
+        for row in ExpectedSubmission.objects.filter(
+            owner_key=ExpectedSubmission.key_for(grid_point_id=user.grid_point_id)
+        ).filter(Q(kind=DAILY_REPORT, period=today) | Q(kind=RISK_POINTS, period=month))
     }
     return MyFilings(today, month, rows.get(DAILY_REPORT), rows.get(RISK_POINTS))
 

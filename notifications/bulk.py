@@ -17,6 +17,7 @@ from datetime import datetime
 
 from django.db import connection
 
+from grid.rowsets import pg_array
 from notifications.models import Notification
 
 # Written per row, in this order, with their PostgreSQL array types.
@@ -90,7 +91,7 @@ def insert_rows(rows: Sequence[tuple], *, now: datetime, size: int = CHUNK) -> i
             sql += f"FROM unnest({unnest})"
             for start in range(0, len(rows), size):
                 chunk = rows[start : start + size]
-                arrays = [list(column) for column in zip(*chunk, strict=True)]
+                arrays = [pg_array(column) for column in zip(*chunk, strict=True)]
                 cursor.execute(sql, [*constants, *arrays])
         else:
             one = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
@@ -101,3 +102,29 @@ def insert_rows(rows: Sequence[tuple], *, now: datetime, size: int = CHUNK) -> i
                 sql += ", ".join([one] * len(chunk))
                 cursor.execute(sql, [v for row in chunk for v in (*row, *constants)])
     return len(rows)
+
+
+def insert_select(sql: str, params: Sequence, *, kind: str, urgent: bool, now: datetime) -> int:
+    """INSERT the messages of one ``kind`` that a query selects, in the caller's transaction,
+    without reading them into Python: ``sql`` selects ``recipient_id, subject, text, url`` (one
+    row per recipient and message; it may begin with a ``WITH`` clause), the subject, text and
+    url are cut to their columns here, the context is empty. Returns how many rows."""
+    ops = connection.ops
+    table = ops.quote_name(Notification._meta.db_table)
+    column_list = ", ".join(ops.quote_name(c) for c in COLUMNS)
+    cut = {c: _field(c).max_length for c in ("subject", "text", "url")}
+    context = _CONTEXT.db_type(connection)
+    select = ", ".join(
+        [
+            "q.recipient_id",
+            "%s",
+            *(f"substr(q.{c}, 1, {cut[c]})" for c in ("subject", "text", "url")),
+            f"CAST(%s AS {context})",
+            "%s",
+            *["%s"] * len(_CONSTANT_FIELDS),
+        ]
+    )
+    statement = f"INSERT INTO {table} ({column_list}) SELECT {select} FROM ({sql}) q"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [kind, "{}", urgent, *_constants(now), *params])
+        return max(cursor.rowcount, 0)

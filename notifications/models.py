@@ -27,8 +27,12 @@ class NotificationQuerySet(JurisdictionQuerySet):
 class Notification(models.Model):
     """One message to one person: what happened (``kind``), to what (``subject``), where to look."""
 
+    # No index of its own: notification_inbox (recipient, -created_at) serves it.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=40)
     subject = models.CharField(_("subject"), max_length=100)

@@ -9,7 +9,7 @@ the periodic drain sends what is left). The kind must have been declared
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,6 +145,23 @@ def notify_many(*, messages: Iterable[Message], batch_size: int = 1000) -> int:
 
         publish_once_on_commit(drain_notifications)
     return len(rows)
+
+
+def notify_select(*, kind: str, sql: str, params: Sequence = ()) -> int:
+    """Queue the messages of one declared ``kind`` that a query selects, in the caller's
+    transaction, as :func:`notify_many` queues them but without reading them into Python (a
+    sweep telling 15,000 parties whom the database finds itself): ``sql`` selects
+    ``recipient_id, subject, text, url``, one row per recipient and message, repeats already
+    left out; one delivery is asked for once it commits. Returns how many rows."""
+    from notifications import bulk
+
+    declared = get_kind(kind)
+    written = bulk.insert_select(sql, params, kind=kind, urgent=declared.urgent, now=timezone.now())
+    if written:
+        from notifications.tasks import drain_notifications
+
+        publish_once_on_commit(drain_notifications)
+    return written
 
 
 class NotificationNotFound(Notification.DoesNotExist):

@@ -313,21 +313,24 @@ class Deduction(models.Model):
                 name="deduction_source_whole",
             ),
             # Once per source event, responsibility and target (NULL sources never clash).
+            # Source first: the index also serves the lookup of a source's deductions.
             models.UniqueConstraint(
-                "kind",
                 "source_type",
                 "source_id",
+                "kind",
                 "responsibility",
                 Coalesce("grid_point", 0),
                 Coalesce("region", 0),
                 Coalesce("unit", 0),
-                name="deduction_once_per_event",
+                name="deduction_once_per_source",
             ),
         ]
         # Few indexes: a sweep inserts 15,000 rows at once. The targets' foreign keys have
         # none of their own (deleting a grid point, region, unit, rule or person is rare and
         # protected; its check may scan): what is read is by month and target, by path
-        # (scoping), newest first, and by source.
+        # (scoping), newest first, and by source (the unique constraint). A row has one
+        # target: the month's index of grid points is whole (it also serves the month
+        # alone), those of regions and units hold only their rows.
         indexes = [
             models.Index(
                 fields=["target_path"],
@@ -335,10 +338,17 @@ class Deduction(models.Model):
                 opclasses=["varchar_pattern_ops"],
             ),
             models.Index(fields=["month", "grid_point"], name="deduction_month_point"),
-            models.Index(fields=["month", "region"], name="deduction_month_region"),
-            models.Index(fields=["month", "unit"], name="deduction_month_unit"),
+            models.Index(
+                fields=["month", "region"],
+                name="deduction_month_region",
+                condition=Q(region__isnull=False),
+            ),
+            models.Index(
+                fields=["month", "unit"],
+                name="deduction_month_unit",
+                condition=Q(unit__isnull=False),
+            ),
             models.Index(fields=["-at", "-id"], name="deduction_newest"),
-            models.Index(fields=["source_type", "source_id"], name="deduction_source"),
         ]
 
     def __str__(self) -> str:

@@ -53,7 +53,9 @@ class ExpectedSubmission(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="expected_submissions",
-        db_index=False,  # expected_grid_point leads with it
+        # No index of its own: a grid point's rows are found by owner key (the unique
+        # constraint); deleting a grid point (rare: they are deactivated) scans.
+        db_index=False,
     )
     unit = models.ForeignKey(
         "grid.Unit",
@@ -97,9 +99,11 @@ class ExpectedSubmission(models.Model):
         verbose_name_plural = _("expected submissions")
         ordering = ["-period", "kind", "region_path"]
         constraints = [
-            # Creation is INSERT … ON CONFLICT DO NOTHING against this: idempotent.
+            # Creation is INSERT … ON CONFLICT DO NOTHING against this: idempotent. Period
+            # before owner: a day's rows sit together in it, so creating them and the sweep's
+            # update of them write a few hundred of its pages, not one per grid point.
             models.UniqueConstraint(
-                fields=["kind", "owner_key", "period"], name="expected_one_per_owner_period"
+                fields=["kind", "period", "owner_key"], name="expected_one_per_period_owner"
             ),
             models.CheckConstraint(
                 condition=Q(status=SubmissionStatus.PENDING, settled_at__isnull=True)
@@ -118,8 +122,6 @@ class ExpectedSubmission(models.Model):
             ),
             # The overviews: a kind's period per county, by status.
             models.Index(fields=["kind", "period", "county", "status"], name="expected_overview"),
-            # A grid point's own rows (its home panel, its history).
-            models.Index(fields=["grid_point", "kind", "-period"], name="expected_grid_point"),
             models.Index(
                 fields=["unit", "kind", "-period"],
                 name="expected_unit",

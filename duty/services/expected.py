@@ -231,20 +231,33 @@ WHERE id IN (
     SELECT id FROM duty_expectedsubmission
     WHERE status = %s AND due_at <= %s ORDER BY due_at, id LIMIT %s
 ) AND status = %s
-RETURNING id, kind, period, due_at, grid_point_id, unit_id, subject_id, county_id
+RETURNING id, kind, CAST(period AS text), CAST(due_at AS text), grid_point_id, unit_id,
+    subject_id, county_id
 """
 
 
-def _missed(row: tuple) -> Missed:
-    """A returned row, typed (SQLite returns dates and times as text)."""
-    pk, kind, period, due_at, grid_point_id, unit_id, subject_id, county_id = row
-    if isinstance(period, str):
-        period = parse_date(period)
-    if isinstance(due_at, str):
-        due_at = parse_datetime(due_at)
-    if due_at.tzinfo is None:  # SQLite: naive UTC (PostgreSQL returns aware times)
-        due_at = timezone.make_aware(due_at, UTC)
-    return Missed(pk, kind, period, due_at, grid_point_id, unit_id, subject_id, county_id)
+def _moment(text: str) -> datetime:
+    """A due time returned as text: ISO with its offset (PostgreSQL, in UTC) or naive UTC
+    (SQLite)."""
+    moment = parse_datetime(text)
+    return moment if moment.tzinfo is not None else timezone.make_aware(moment, UTC)
+
+
+def _missed_rows(rows: list[tuple]) -> list[Missed]:
+    """The returned rows, typed. Their dates and times come as text and are parsed once per
+    value: a batch of 5,000 has one period and one due time, mostly."""
+    periods: dict[str, date] = {}
+    moments: dict[str, datetime] = {}
+    missed = []
+    for pk, kind, period, due_at, grid_point_id, unit_id, subject_id, county_id in rows:
+        day = periods.get(period)
+        if day is None:
+            day = periods[period] = parse_date(period)
+        moment = moments.get(due_at)
+        if moment is None:
+            moment = moments[due_at] = _moment(due_at)
+        missed.append(Missed(pk, kind, day, moment, grid_point_id, unit_id, subject_id, county_id))
+    return missed
 
 
 def _miss_batch(now: datetime, size: int) -> list[Missed]:
@@ -263,7 +276,7 @@ def _miss_batch(now: datetime, size: int) -> list[Missed]:
                     SubmissionStatus.PENDING,
                 ],
             )
-            missed = [_missed(row) for row in cursor.fetchall()]
+            missed = _missed_rows(cursor.fetchall())
         if not missed:
             return []
         by_kind: dict[str, list[Missed]] = {}

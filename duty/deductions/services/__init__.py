@@ -1,9 +1,10 @@
 """Writes on deductions: from detectors' score events (set-based), by hand, appeals, decisions.
 
 - :func:`deductions_from_events` is the hook detectors reach through
-  :func:`grid.hooks.score_events` (registered in ``DutyConfig.ready()``): one INSERT … ON
-  CONFLICT DO NOTHING per thousand events, whatever their number, so a sweep telling 15,000
-  misses — or telling them again — costs a handful of statements, and each event counts once.
+  :func:`grid.hooks.score_events` (registered in ``DutyConfig.ready()``): one ``INSERT …
+  SELECT … ON CONFLICT DO NOTHING`` per 5,000 events of a kind (SQLite: 1,000) and one more
+  telling their parties, whatever their number, so a sweep telling 15,000 misses — or telling
+  them again — costs a handful of statements, and each event counts once.
 - :func:`deduction_record` is a duty officer's manual deduction or bonus, with reason and
   evidence.
 - :func:`deduction_appeal` and :func:`deduction_appeal_decide` lock the row, answer in the
@@ -29,7 +30,6 @@ from duty.deductions.services.common import (  # noqa: F401
 )
 from duty.deductions.services.events import (  # noqa: F401
     SUPERSEDES,
-    _Target,
     deductions_from_events,
 )
 from duty.deductions.services.manual import (  # noqa: F401

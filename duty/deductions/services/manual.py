@@ -20,7 +20,7 @@ from duty.deductions.services.common import (
     active_rules,
     rule_for,
 )
-from duty.deductions.services.events import _Target, _target_column
+from duty.deductions.services.events import _target_column
 from duty.models import (
     Deduction,
     DeductionAction,
@@ -172,26 +172,9 @@ def deduction_record(
         deduction=deduction, action=DeductionAction.RECORDED, actor=by, at=now, comment=reason
     )
     notices.tell_recorded(
-        [
-            notices.Recorded(
-                deduction_id=deduction.pk,
-                kind=deduction.kind,
-                points=deduction.points,
-                grid_point_id=deduction.grid_point_id,
-                region_id=deduction.region_id,
-                unit_id=deduction.unit_id,
-                at=at,
-            )
-        ],
-        places={
-            f"{column}_id": {
-                target.pk: _Target(
-                    path,
-                    str(target),
-                    level=getattr(target, "level", ""),
-                    head_id=getattr(target, "head_id", None),
-                )
-            }
-        },
+        [(deduction.pk, at)],
+        column=f"{column}_id",
+        kind=deduction.kind,
+        points=deduction.points,
     )
     return deduction

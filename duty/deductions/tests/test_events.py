@@ -8,12 +8,14 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 
 from duty.deductions.services import deductions_from_events
-from duty.models import Deduction, DeductionRule, DeductionStatus
+from duty.models import Deduction, DeductionKind, DeductionRule, DeductionStatus
 from grid.hooks import ScoreEvent, score_events
-from grid.models import GridPoint, Region, Unit
+from grid.models import GridPoint, Region, Role, Unit
 from grid.services import region_set_parent
+from grid.tests.factories import UserFactory
 from notifications.models import Notification
 from reports.models import Report
 
@@ -181,17 +183,45 @@ def test_the_penalised_party_is_told_once(cast):
     assert cast.other_county_admin.pk not in {r for r, _k in told}
 
 
+def test_the_notice_names_the_target_and_the_local_moment_and_links_the_deduction(cast):
+    # given grid point 0 with its head (also one of its grid heads), a second active grid
+    # head and one who has left
+    second = UserFactory(role=Role.GRID_HEAD, region=cast.point.region, grid_point=cast.point)
+    UserFactory(
+        role=Role.GRID_HEAD, region=cast.point.region, grid_point=cast.point, is_active=False
+    )
+    # when the daily report's miss at 15:00 Shanghai time is scored, and a bonus too
+    events = missed([cast.point])
+    events.append(ScoreEvent.of("report_adopted", source=cast.point, target=cast.point, at=AT))
+    deductions_from_events(events)
+    # then the head and the active grid head hear of each once, named and linked
+    missed_row = Deduction.objects.get(kind="daily_report_missed")
+    bonus_row = Deduction.objects.get(kind="report_adopted")
+    told = set(Notification.objects.values_list("recipient_id", "kind", "subject", "text", "url"))
+    name = GridPoint.objects.get(pk=cast.point.pk).name
+    expected = set()
+    for row, kind, subject in (
+        (missed_row, "deduction_recorded", f"{DeductionKind.DAILY_REPORT_MISSED.label} -1.00"),
+        (bonus_row, "deduction_bonus", f"{DeductionKind.REPORT_ADOPTED.label} +2.00"),
+    ):
+        url = reverse("deduction-detail", args=[row.pk])
+        for person in (cast.head, second):
+            expected.add((person.pk, kind, subject, f"{name} · 2026-11-30 15:00", url))
+    assert told == expected
+
+
 def test_the_hook_reads_a_fixed_number_of_queries_whatever_the_batch(
     cast, django_assert_num_queries
 ):
     points = cast.city.grid_points
     deductions_from_events(missed(points[:1], source_offset=100))  # content types cached
-    # the rules, the grid points' places, the INSERT, the grid heads, the notifications' INSERT
+    # the rules, the INSERT (joining the grid points' places), the notifications' INSERT
+    # (joining their parties)
     for offset, batch in ((200, points[:2]), (300, points)):
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(3):
             assert deductions_from_events(missed(batch, source_offset=offset)) == len(batch)
     # told again: nothing is new, nobody is told
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert deductions_from_events(missed(points, source_offset=300)) == 0
 
 
