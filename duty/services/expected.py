@@ -225,12 +225,16 @@ def expected_settle(
     return row
 
 
+# The batch's ids are chosen once, before the update: on PostgreSQL as an array (an InitPlan),
+# because with ``IN (subquery)`` the plan follows the statistics, and right after a night's
+# creation of 16,000 pending rows they still say there are none: the planner then rescans the
+# sorted batch for every pending row (25 s a batch on the province, instead of 0.1 s).
 _MISS_SQL = """
 UPDATE duty_expectedsubmission SET status = %s, settled_at = due_at
-WHERE id IN (
+WHERE id {among} (
     SELECT id FROM duty_expectedsubmission
     WHERE status = %s AND due_at <= %s ORDER BY due_at, id LIMIT %s
-) AND status = %s
+){close} AND status = %s
 RETURNING id, kind, CAST(period AS text), CAST(due_at AS text), grid_point_id, unit_id,
     subject_id, county_id
 """
@@ -266,8 +270,11 @@ def _miss_batch(now: datetime, size: int) -> list[Missed]:
     ``status`` check is re-evaluated on the locked row: compare-and-set)."""
     with transaction.atomic():
         with connection.cursor() as cursor:
+            postgres = connection.vendor == "postgresql"
             cursor.execute(
-                _MISS_SQL,
+                _MISS_SQL.format(
+                    among="= ANY(ARRAY" if postgres else "IN", close=")" if postgres else ""
+                ),
                 [
                     SubmissionStatus.MISSED,
                     SubmissionStatus.PENDING,
