@@ -1,7 +1,7 @@
 """The 09:00 handover check at province scale (see bench/README.md, "Handover check").
 
 On a scratch database with the province's grid and people (``BENCH_DB=roster_bench
-bench/seed_grid.sh``): writes a fortnight of rosters for every grid point with people and the
+bench/seed_grid.sh``): writes 60 days of rosters for every grid point with people and the
 platforms (``duty.demo_rosters.seed_rosters(province=True)``, timed), then, at 09:00:00 of the
 next day, with every handover of that day not yet given, times the first check (marks each
 missed and tells its leaders) and a second one (nothing left to do)::

@@ -3,8 +3,8 @@ clock-ins (mostly on time, some late, a few missing), duty logs and 09:00 handov
 acknowledged on time, some late, a few never handed over) and their expected submissions,
 ending a week ahead so everyone has next duties. Set-based: one INSERT per table and batch.
 
-``--scale province`` writes the same for a fortnight around today (15,000 grid points), with
-logs and handovers for the platforms only.
+``--scale province`` writes the same for its 15,000 grid points on PostgreSQL, inside the
+database (:mod:`duty.demo_rosters_sql`), and the platforms' desks here.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import random
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duty.demo_rosters_sql import seed_points_postgres
 from duty.handover_kind import HANDOVER, MISSED_EVENT
 from duty.models import (
     DutyDay,
@@ -34,7 +35,6 @@ from grid import hooks
 from grid.models import GRID_POINT_ROLES, GridPoint, Level, Region, Role, Unit, UnitKind, User
 
 PAST_DAYS, AHEAD_DAYS = 52, 7  # 60 days in all, today included
-PROVINCE_PAST, PROVINCE_AHEAD = 7, 7
 BATCH = 5000
 LOGS = [
     (LogKind.RECEIVED, "接县网信办通知：关注辖区内涉及拆迁补偿的群聊讨论"),
@@ -53,8 +53,14 @@ SUMMARIES = [
 WATCH = ["关注周末集市相关讨论", "留意涉及学校食堂的短视频", "跟进昨日上报线索的处置反馈", ""]
 
 
-def _desks(province: bool):
-    """(desk kind, desk, region path, people in rotation order, leaders) of every desk."""
+def _desks(*, points: bool = True):
+    """(desk kind, desk, people in rotation order, leaders) of every desk (of the platforms
+    only, without ``points``)."""
+    yield from _point_desks() if points else ()
+    yield from _platform_desks()
+
+
+def _point_desks():
     points = GridPoint.objects.filter(is_active=True).select_related("region").order_by("code")
     members = defaultdict(list)
     for person in (
@@ -69,6 +75,9 @@ def _desks(province: bool):
         people = members.get(point.pk, [])
         if people:
             yield "point", point, people, [point.head_id] if point.head_id else []
+
+
+def _platform_desks():
     cities = {r.pk: r for r in Region.objects.filter(level=Level.CITY)}
     officers, leaders = defaultdict(list), defaultdict(list)
     for person in (
@@ -122,14 +131,28 @@ def seed_rosters(
     now = now or timezone.now()
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     today = local_date(now)
-    past, ahead = (PROVINCE_PAST, PROVINCE_AHEAD) if province else (PAST_DAYS, AHEAD_DAYS)
-    dates = [today + timedelta(days=n) for n in range(-past, ahead + 1)]
+    dates = [today + timedelta(days=n) for n in range(-PAST_DAYS, AHEAD_DAYS + 1)]
     system = User.objects.system()
+    in_database = province and connection.vendor == "postgresql"
+    written = {}
+    if in_database:
+        written = seed_points_postgres(
+            first=dates[0],
+            days=len(dates),
+            today_index=PAST_DAYS,
+            now=now,
+            system_id=system.pk,
+            updated=now - timedelta(days=PAST_DAYS + 3),
+            logs=LOGS,
+            summaries=SUMMARIES,
+            watch=WATCH,
+            kind=HANDOVER,
+            log=log,
+        )
     days: list[DutyDay] = []
-    plan = []  # (day, people ids, leader id, full history?)
-    for kind, desk, people, leaders in _desks(province):
-        people = _first(people, past)
-        full = kind == "platform" or not province
+    plan = []  # the person on duty, day by day
+    for kind, desk, people, leaders in _desks(points=not in_database):
+        people = _first(people, PAST_DAYS)
         for index, day in enumerate(dates):
             starts_at, ends_at = duty_span(day)
             person = people[index % len(people)]
@@ -144,20 +167,20 @@ def seed_rosters(
                     ends_at=ends_at,
                     leader_id=leader,
                     updated_by=system,
-                    updated_at=now - timedelta(days=past + 3),
+                    updated_at=now - timedelta(days=PAST_DAYS + 3),
                 )
             )
-            plan.append((person.pk, full))
+            plan.append(person.pk)
     DutyDay.objects.bulk_create(days, batch_size=BATCH)
     if days and days[0].pk is None:
-        ids = {
-            (d.grid_point_id, d.unit_id, d.date): d.pk
-            for d in DutyDay.objects.only("id", "grid_point_id", "unit_id", "date")
-        }
+        written_here = DutyDay.objects.only("id", "grid_point_id", "unit_id", "date")
+        if in_database:  # the grid points' days were written inside the database
+            written_here = written_here.filter(unit__isnull=False)
+        ids = {(d.grid_point_id, d.unit_id, d.date): d.pk for d in written_here}
         for d in days:
             d.pk = ids[(d.grid_point_id, d.unit_id, d.date)]
     shifts = []
-    for day, (person, _full) in zip(days, plan, strict=True):
+    for day, person in zip(days, plan, strict=True):
         shifts.append(
             DutyShift(
                 day_id=day.pk,
@@ -167,15 +190,15 @@ def seed_rosters(
             )
         )
     DutyShift.objects.bulk_create(shifts, batch_size=BATCH)
-    log(_("Rosters: %(days)s duty days.") % {"days": f"{len(days):,}"})
+    log(_("Rosters: %(days)s duty days.") % {"days": f"{len(days) + written.get('days', 0):,}"})
 
     # Logs and handovers of the duties begun (past and today's), with their expected rows.
     by_desk = {
         (d.grid_point_id, d.unit_id, d.date): (d, s) for d, s in zip(days, plan, strict=True)
     }
     entries, handovers, expected = [], [], []
-    for (point_id, unit_id, day_date), (day, (person, full)) in by_desk.items():
-        if not full or day.starts_at > now:
+    for (point_id, unit_id, day_date), (day, person) in by_desk.items():
+        if day.starts_at > now:
             continue
         for k in range(rng.randint(1, 3)):
             at = day.starts_at + timedelta(hours=rng.randint(1, 20), minutes=rng.randint(0, 59))
@@ -195,7 +218,7 @@ def seed_rosters(
         incoming = by_desk.get((point_id, unit_id, day_date + timedelta(days=1)))
         if incoming is None:
             continue
-        next_day, (next_person, _f) = incoming
+        next_day, next_person = incoming
         due = handover_due(next_day.date)
         if due > now + timedelta(hours=6):
             continue  # not due yet nor open
@@ -268,9 +291,9 @@ def seed_rosters(
         )
     )
     counts = {
-        "days": len(days),
-        "log": len(entries),
-        "handovers": len(handovers),
+        "days": len(days) + written.get("days", 0),
+        "log": len(entries) + written.get("log", 0),
+        "handovers": len(handovers) + written.get("handovers", 0),
         "missed": missed.count(),
     }
     log(
@@ -320,7 +343,7 @@ def _fill_places(rows: list[ExpectedSubmission]) -> None:
 
 
 def seed_demo(*, scale: str, log=print) -> None:
-    """``seed_demo`` hook: 60 days of the demo city's duty (a fortnight at province scale)."""
+    """``seed_demo`` hook: 60 days of duty, the demo city's or the province's."""
     from grid.demo.plan import PROVINCE
 
     if DutyDay.objects.exists():
