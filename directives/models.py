@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grid.scoping import JurisdictionQuerySet
 from reports.attachments import served_name
@@ -22,7 +23,7 @@ class NoticeKind(models.TextChoices):
     """What sort of message goes down the grid."""
 
     NOTICE = "notice", _("Notice")  # 通知: for information, perhaps acknowledged
-    INSTRUCTION = "instruction", _("Instruction")  # 指令: to be carried out and reported
+    INSTRUCTION = "instruction", pgettext_lazy("notice kind", "Instruction")  # 指令: to act on
     # 辟谣·权威信息推送: a text or link for the nodes to forward into the groups they watch.
     REFUTATION = "refutation", _("Rumour refutation")  # 辟谣
     STATEMENT = "statement", _("Authoritative statement")  # 权威信息
