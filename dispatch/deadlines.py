@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from dispatch.models import ClockKind
-from grid.clocks import clock_rule_for
+from grid.clocks import clock_rule_for, clock_rules_by_grade
 from grid.models import ClockRule, TimeUnit
 from grid.workdays import SHANGHAI, Deadline, add_working_time
 
@@ -48,6 +48,11 @@ class Steps:
 
 def rule_for(kind: str, *, grade: str) -> ClockRule:
     return clock_rule_for(clock=RULE_OF[kind], grade=grade)
+
+
+def rules_for(kind: str, *, grades) -> dict[str, ClockRule]:
+    """:func:`rule_for` of each of ``grades``, in one query."""
+    return clock_rules_by_grade(clock=RULE_OF[kind], grades=grades)
 
 
 def routing_deadlines(*, start: datetime, grade: str) -> RoutingDeadlines:

@@ -21,7 +21,7 @@ from django.db.models import (
     Subquery,
 )
 
-from dispatch.deadlines import rule_for
+from dispatch.deadlines import rules_for
 from dispatch.models import (
     Assignment,
     AssignmentState,
@@ -435,12 +435,11 @@ def inbox_counts_for(*, user: User, now: datetime) -> dict[str, int]:
 
 def reply_proposals_for(*, now: datetime) -> dict[str, object]:
     """By grade, the reply deadline the rule proposes for a case routed at ``now`` (a
-    :class:`grid.workdays.Deadline`; the latest the officer may set): one rule query per grade
-    and one calendar query per distinct rule."""
+    :class:`grid.workdays.Deadline`; the latest the officer may set): one rule query and one
+    calendar query per distinct rule."""
     by_rule: dict[tuple, object] = {}
     proposals = {}
-    for grade in Grade.values:
-        rule = rule_for(ClockKind.REPLY, grade=grade)
+    for grade, rule in rules_for(ClockKind.REPLY, grades=Grade.values).items():
         key = (rule.limit, rule.unit)
         if key not in by_rule:
             by_rule[key] = rule.deadline_from(now)

@@ -2,8 +2,8 @@
 
 The rules are rows (:class:`grid.models.ClockRule`, edited in the admin, seeded from domain.md
 by a data migration); a rule for the case's own grade wins over the rule for every grade. The
-lookup is one indexed query (the unique ``(clock, grade)`` index); no cache, so an edited rule
-applies to the next clock started.
+lookup is one indexed query (the unique ``(clock, grade)`` index), however many grades are
+asked; no cache, so an edited rule applies to the next clock started.
 """
 
 from __future__ import annotations
@@ -43,23 +43,37 @@ class ClockRuleMissing(LookupError):
     """
 
 
-def clock_rule_for(*, clock: str, grade: str = "") -> ClockRule:
-    """The rule ``clock`` follows for a case of ``grade`` ("" for no grade yet): that grade's
-    own rule if there is one, else the clock's rule for every grade."""
-    clock = Clock(clock)
-    if grade and not is_grade(grade):
-        raise ValueError(f"Unknown grade {grade!r}.")
-    grades = [grade, ""] if grade else [""]
-    # ORDER BY grade DESC: a grade's own code sorts after "", so it comes first.
-    rule = ClockRule.objects.filter(clock=clock, grade__in=grades).order_by("-grade").first()
+def _rules(clock: str) -> dict[str, ClockRule]:
+    """Every rule of ``clock`` by its grade ("": every grade), in one query."""
+    return {rule.grade: rule for rule in ClockRule.objects.filter(clock=Clock(clock))}
+
+
+def _rule_of(rules: dict[str, ClockRule], clock: str, grade: str) -> ClockRule:
+    """The rule of ``grade`` among a clock's ``rules``: its own, else the one for every grade."""
+    rule = rules.get(grade) or rules.get("")
     if rule is None:
         raise ClockRuleMissing(
             gettext(
                 "There is no deadline rule for “%(clock)s”: add one for every grade in the admin."
             )
-            % {"clock": clock.label}
+            % {"clock": Clock(clock).label}
         )
     return rule
+
+
+def clock_rule_for(*, clock: str, grade: str = "") -> ClockRule:
+    """The rule ``clock`` follows for a case of ``grade`` ("" for no grade yet): that grade's
+    own rule if there is one, else the clock's rule for every grade (one query)."""
+    clock = Clock(clock)
+    if grade and not is_grade(grade):
+        raise ValueError(f"Unknown grade {grade!r}.")
+    return _rule_of(_rules(clock), clock, grade)
+
+
+def clock_rules_by_grade(*, clock: str, grades) -> dict[str, ClockRule]:
+    """:func:`clock_rule_for` for each of ``grades`` at once (one query)."""
+    rules = _rules(clock)
+    return {grade: _rule_of(rules, clock, grade) for grade in grades}
 
 
 def deadline_for(*, clock: str, start: datetime, grade: str = "") -> Deadline:

@@ -19,7 +19,7 @@ from dispatch.models import (
     Handler,
     MajorAcknowledgement,
 )
-from dispatch.selectors import route_suggestions_for
+from dispatch.selectors import reply_proposals_for, route_suggestions_for
 from dispatch.tests import factories as f
 from dispatch.tests.factories import CLOSE, api
 from grid.models import Unit, UnitKind
@@ -75,6 +75,21 @@ def test_urgent_grades_get_two_working_days(cast):
     report = f.escalated(cast, now=wednesday)
     f.route(cast, report, now=wednesday, grade="major")
     assert Assignment.objects.get(report=report).reply_due_at == at(2026, 11, 21, 0, 0)
+
+
+def test_the_route_forms_proposals_read_the_rules_once(django_assert_num_queries):
+    # the reply rules of every grade (one query) and the calendar once per distinct rule
+    # (three working days; two for the urgent grades)
+    wednesday = at(2026, 11, 18, 10, 0)
+    with django_assert_num_queries(3):
+        proposals = reply_proposals_for(now=wednesday)
+    assert {grade: p.at for grade, p in proposals.items()} == {
+        "general": at(2026, 11, 24, 0, 0),
+        "important": at(2026, 11, 24, 0, 0),
+        "difficult": at(2026, 11, 21, 0, 0),
+        "sudden": at(2026, 11, 21, 0, 0),
+        "major": at(2026, 11, 21, 0, 0),
+    }
 
 
 def test_the_officer_may_shorten_the_reply_deadline_never_lengthen_it(cast):

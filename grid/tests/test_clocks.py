@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from grid.clocks import ClockRuleMissing, clock_rule_for, deadline_for
+from grid.clocks import ClockRuleMissing, clock_rule_for, clock_rules_by_grade, deadline_for
 from grid.grades import grade_choices
 from grid.models import Clock, ClockRule, TimeUnit
 from grid.workdays import SHANGHAI, Deadline
@@ -70,6 +70,17 @@ def test_the_lookup_is_one_query_and_the_deadline_one_more(django_assert_num_que
         deadline_for(clock=Clock.DISPOSAL, start=ROUTED, grade="major")  # hours: no calendar
     with django_assert_num_queries(2):
         deadline_for(clock=Clock.CITIZEN_REPLY, start=ROUTED)
+
+
+def test_every_grades_rule_is_one_query_and_the_same_as_one_by_one(django_assert_num_queries):
+    grades = ["", "general", "important", "difficult", "sudden", "major"]
+    one_by_one = {g: clock_rule_for(clock=Clock.UNIT_REPLY, grade=g).pk for g in grades}
+    with django_assert_num_queries(1):
+        rules = clock_rules_by_grade(clock=Clock.UNIT_REPLY, grades=grades)
+    assert {g: rule.pk for g, rule in rules.items()} == one_by_one
+    ClockRule.objects.filter(clock=Clock.UNIT_REPLY, grade="").delete()
+    with pytest.raises(ClockRuleMissing):
+        clock_rules_by_grade(clock=Clock.UNIT_REPLY, grades=grades)
 
 
 def test_an_edited_rule_applies_to_the_next_clock_started():
