@@ -48,10 +48,11 @@ def _chunks(items: Sequence, size: int):
         yield items[start : start + size]
 
 
-# The columns the hook writes, in order: per rule (constants of the statement), per event (from
-# the events' relation ``ev``) and the target's path (joined); every other column is written as
-# its constant: NULL if nullable, else '' (checked at import).
-_WRITTEN = (
+# The columns the hook writes: those of the rule (parameters of the statement, in this order),
+# the target's (the event's target in its column, NULL in the others), the event's (from the
+# events' relation ``ev``) and the target's path (joined); every other column is written as its
+# constant: NULL if nullable, else '' (checked at import).
+_PER_RULE = (
     "rule_id",
     "kind",
     "points",
@@ -60,14 +61,15 @@ _WRITTEN = (
     "source_type_id",
     "status",
     "created_at",
-    "grid_point_id",
-    "region_id",
-    "unit_id",
-    "source_id",
-    "at",
-    "month",
-    "target_path",
 )
+_TARGETS = ("grid_point_id", "region_id", "unit_id")
+_PER_EVENT = {
+    "source_id": "ev.source_id",
+    "at": "ev.at",
+    "month": "ev.month",
+    "target_path": "p.path",
+}
+_WRITTEN = (*_PER_RULE, *_TARGETS, *_PER_EVENT)
 _EVENTS = (
     ("source_id", "bigint"),
     ("target_id", "bigint"),
@@ -123,23 +125,12 @@ def _insert(group: _Group, events: list[tuple], *, now: datetime) -> list[tuple[
     ops = connection.ops
     cte, params = values_cte("ev", _EVENTS, events)
     rule = group.rule
-    targets = [
-        "ev.target_id" if column == group.column else "NULL"
-        for column in ("grid_point_id", "region_id", "unit_id")
-    ]
+    targets = ["ev.target_id" if column == group.column else "NULL" for column in _TARGETS]
     columns = ", ".join(ops.quote_name(c) for c in (*_WRITTEN, *_CONSTANTS))
     select = ", ".join(
-        [
-            *["%s"] * 8,
-            *targets,
-            "ev.source_id",
-            "ev.at",
-            "ev.month",
-            "p.path",
-            *_CONSTANTS.values(),
-        ]
+        ["%s"] * len(_PER_RULE) + targets + list(_PER_EVENT.values()) + list(_CONSTANTS.values())
     )
-    params += [
+    params += [  # in _PER_RULE's order
         rule.pk,
         rule.kind,
         ops.adapt_decimalfield_value(rule.points, 6, 2),
